@@ -1,0 +1,20 @@
+package royalmail
+
+import "testing"
+
+// BenchmarkParse measures parse throughput on a 7-event answer; events/s
+// is the figure to compare across connectors.
+func BenchmarkParse(b *testing.B) {
+	body := testdata(b, "events-delivered.json")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	events := 0
+	for b.Loop() {
+		rs, err := Parse(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += len(rs[0].Events)
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}

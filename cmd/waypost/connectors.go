@@ -1,0 +1,4 @@
+package main
+
+// Every connector Waypost ships is registered for every command.
+import _ "github.com/waypost/waypost/carrier/all"
