@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
-	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -36,58 +36,79 @@ import (
 // old event into a new one. The carrier and tracking number are included so
 // that the hash alone names an event across parcels.
 func HashEvent(carrier, trackingNumber string, e *Event) string {
-	h := sha256.New()
-	var buf []byte
-	add := func(s string) {
-		buf = append(buf[:0], s...)
-		buf = append(buf, 0x1f) // unit separator
-		h.Write(buf)
-	}
-	add(normKey(carrier))
-	add(normKey(trackingNumber))
-	add(normText(e.Code))
+	buf := make([]byte, 0, 256)
+	add := func(b []byte) []byte { return append(b, 0x1f) } // unit separator
+	buf = add(appendKey(buf, carrier))
+	buf = add(appendKey(buf, trackingNumber))
+	buf = add(appendText(buf, e.Code))
 	sec := e.Time.UTC().Truncate(time.Second).Unix()
-	add(strconv.FormatInt(sec, 10))
-	add(normText(e.Location.Country))
-	add(normText(e.Location.PostalCode))
-	add(normText(e.Location.State))
-	add(normText(e.Location.City))
-	add(normText(e.Location.Text))
-	add(normText(e.Text))
+	buf = add(strconv.AppendInt(buf, sec, 10))
+	buf = add(appendText(buf, e.Location.Country))
+	buf = add(appendText(buf, e.Location.PostalCode))
+	buf = add(appendText(buf, e.Location.State))
+	buf = add(appendText(buf, e.Location.City))
+	buf = add(appendText(buf, e.Location.Text))
+	buf = add(appendText(buf, e.Text))
+	sum := sha256.Sum256(buf)
 	var out [42]byte
-	hex.Encode(out[:10], binary.BigEndian.AppendUint64(nil, uint64(sec))[3:])
-	hex.Encode(out[10:], h.Sum(nil)[:16])
+	var secs [8]byte
+	binary.BigEndian.PutUint64(secs[:], uint64(sec))
+	hex.Encode(out[:10], secs[3:])
+	hex.Encode(out[10:], sum[:16])
 	return string(out[:])
 }
 
-// normKey normalises identifiers: upper case, no spaces or dashes, as
-// tracking numbers are often printed with separators.
-func normKey(s string) string {
-	return strings.Map(func(r rune) rune {
+// appendKey appends an identifier normalised: upper case, without spaces
+// or dashes, as tracking numbers are often printed with separators.
+func appendKey(b []byte, s string) []byte {
+	for _, r := range s {
 		if unicode.IsSpace(r) || r == '-' {
-			return -1
+			continue
 		}
-		return unicode.ToUpper(r)
-	}, s)
+		b = utf8.AppendRune(b, unicode.ToUpper(r))
+	}
+	return b
 }
 
-// normText folds case and white space so cosmetic changes do not change
-// identity.
-func normText(s string) string {
-	s = norm.NFC.String(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
+// appendText appends s with case and white space folded, so cosmetic
+// changes do not change identity: NFC, lower case via upper case (folds
+// ſ to s and ς to σ), runs of white space as one space, trimmed.
+func appendText(b []byte, s string) []byte {
+	if !isASCII(s) {
+		s = norm.NFC.String(s)
+	}
+	start, space := len(b), false
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
 		if unicode.IsSpace(r) {
-			space = b.Len() > 0
+			space = len(b) > start
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			space = false
 		}
-		b.WriteRune(unicode.ToLower(unicode.ToUpper(r))) // folds ſ→s, ς→σ
+		switch {
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			b = append(b, byte(r)+'a'-'A')
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		default:
+			b = utf8.AppendRune(b, unicode.ToLower(unicode.ToUpper(r)))
+		}
 	}
-	return b.String()
+	return b
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -133,8 +133,9 @@ func (l Location) IsZero() bool { return l == Location{} }
 // Status and Substatus are empty for events that carry no status meaning
 // (a signature image recorded, an informational notice): such events are
 // kept in the timeline but never move a shipment's status.
+//
+// An event has no ID of its own: (ParcelID, Hash) identifies it.
 type Event struct {
-	ID       int64 `json:"id,omitempty"`
 	ParcelID int64 `json:"parcel_id"`
 
 	Time         time.Time    `json:"time"`

@@ -1,0 +1,158 @@
+package sqlcore
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waypost/waypost/shipment"
+	"github.com/waypost/waypost/store"
+)
+
+// CreateShipment implements store.Store.
+func (s *Store) CreateShipment(ctx context.Context, tenantID int64, sh *shipment.Shipment) error {
+	ns, repairs, err := shipment.NormalizeShipment(*sh)
+	if err != nil {
+		s.log.WarnContext(ctx, "shipment rejected", "tenant_id", tenantID, "reference", sh.Reference, "error", err)
+		return store.Invalid(err)
+	}
+	for _, r := range repairs {
+		s.log.InfoContext(ctx, "shipment repaired", "tenant_id", tenantID, "field", r.Field, "reason", r.Reason)
+	}
+	now := s.clock()
+	ns.TenantID, ns.CreatedAt, ns.UpdatedAt = tenantID, now, now
+	ns.Progress = shipment.NewProgress()
+	err = s.eng.Tx(ctx, func(q Querier) error {
+		ok, err := exists(ctx, q, `SELECT 1 FROM tenants WHERE id = $1`, tenantID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("tenant %d: %w", tenantID, store.ErrNotFound)
+		}
+		args := []any{tenantID, ns.Reference, ns.Customer.Name, ns.Customer.Email, ns.Customer.Phone,
+			ns.Customer.Language, ns.OriginCountry, ns.DestinationCountry, s.t(ns.PromisedDate)}
+		args = append(args, s.progressArgs(ns.Progress)...)
+		args = append(args, s.t(now), s.t(now))
+		return queryOne(ctx, q, &ns.ID, `INSERT INTO shipments (`+strings.Replace(shipmentCols, "id, ", "", 1)+`)
+			VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...)
+	})
+	switch {
+	case err == nil:
+		*sh = ns
+		return nil
+	case s.eng.UniqueViolation(err):
+		return fmt.Errorf("store: shipment reference %q: %w", ns.Reference, store.ErrConflict)
+	}
+	return fmt.Errorf("store: create shipment: %w", err)
+}
+
+// GetShipment implements store.Store.
+func (s *Store) GetShipment(ctx context.Context, tenantID, id int64) (shipment.Shipment, error) {
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE id = $1 AND tenant_id = $2`, id, tenantID)
+	sh, err := one(rows, err, scanShipment)
+	if err != nil {
+		return sh, fmt.Errorf("store: shipment %d: %w", id, err)
+	}
+	return sh, nil
+}
+
+// FindShipmentByReference implements store.Store.
+func (s *Store) FindShipmentByReference(ctx context.Context, tenantID int64, ref string) (shipment.Shipment, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return shipment.Shipment{}, fmt.Errorf("store: empty reference: %w", store.ErrNotFound)
+	}
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE tenant_id = $1 AND reference = $2`, tenantID, ref)
+	sh, err := one(rows, err, scanShipment)
+	if err != nil {
+		return sh, fmt.Errorf("store: shipment reference %q: %w", ref, err)
+	}
+	return sh, nil
+}
+
+// FindShipmentsByTrackingNumber implements store.Store.
+func (s *Store) FindShipmentsByTrackingNumber(ctx context.Context, tenantID int64, number string) ([]shipment.Shipment, error) {
+	number = strings.TrimSpace(number)
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments
+		WHERE tenant_id = $1 AND id IN (SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND tracking_number = $2)
+		ORDER BY created_at DESC, id DESC`, tenantID, number)
+	if err != nil {
+		return nil, fmt.Errorf("store: find tracking number: %w", err)
+	}
+	list, err := collect(rows, scanShipment)
+	if err != nil {
+		return nil, fmt.Errorf("store: find tracking number: %w", err)
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("store: tracking number %q: %w", number, store.ErrNotFound)
+	}
+	return list, nil
+}
+
+// ListShipments implements store.Store. Pages are cut by keyset on
+// (created_at, id), newest first, so a page costs the same however deep it is.
+func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.ListQuery) (store.Page, error) {
+	limit := lq.Limit
+	switch {
+	case limit == 0:
+		limit = 50
+	case limit < 0 || limit > 1000:
+		return store.Page{}, store.Invalid(&shipment.InvalidError{Field: "limit", Reason: "must be between 1 and 1000"})
+	}
+	where := []string{"tenant_id = $1"}
+	args := []any{tenantID}
+	if lq.Status != "" {
+		args = append(args, string(lq.Status))
+		where = append(where, "status = $"+strconv.Itoa(len(args)))
+	}
+	if lq.Cursor != "" {
+		at, id, err := decodeCursor(lq.Cursor)
+		if err != nil {
+			return store.Page{}, store.Invalid(&shipment.InvalidError{Field: "cursor", Reason: err.Error()})
+		}
+		args = append(args, s.t(at), id)
+		n := len(args)
+		where = append(where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", n-1, n-1, n))
+	}
+	args = append(args, limit+1)
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("store: list shipments: %w", err)
+	}
+	list, err := collect(rows, scanShipment)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("store: list shipments: %w", err)
+	}
+	var p store.Page
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		p.Next = encodeCursor(last.CreatedAt, last.ID)
+	}
+	p.Shipments = list
+	return p, nil
+}
+
+func encodeCursor(at time.Time, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMicro(), 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (time.Time, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, 0, errors.New("malformed cursor")
+	}
+	a, i, ok := strings.Cut(string(b), ".")
+	us, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(i, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return time.Time{}, 0, errors.New("malformed cursor")
+	}
+	return time.UnixMicro(us).UTC(), id, nil
+}
