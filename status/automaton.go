@@ -21,12 +21,19 @@ type matcher struct {
 	outStart []int32 // per state: range in out
 	outLen   []uint16
 	out      []int32 // pattern ids
-	patLen   []int32 // byte length of each pattern
-	weak     []bool  // stop words: capped so they cannot crowd out phrases
+	// Patterns from firstWeak on are weak (stop words): capped so they
+	// cannot crowd out phrases.
+	firstWeak int32
 }
 
-func buildMatcher(patterns []string, weak []bool) *matcher {
-	m := &matcher{weak: weak}
+// buildMatcher compiles patterns; those from firstWeak on are weak.
+//
+// Word boundaries are part of the patterns: one that must start a word is
+// given a leading space, one that must end a word a trailing space, and
+// scan reads a space before and after the text. Short words such as "no"
+// or "in" occurring inside longer words then produce no output at all.
+func buildMatcher(patterns []string, firstWeak int) *matcher {
+	m := &matcher{firstWeak: int32(firstWeak)}
 	// Byte classes.
 	var used [256]bool
 	for _, p := range patterns {
@@ -64,7 +71,6 @@ func buildMatcher(patterns []string, weak []bool) *matcher {
 			s = nx
 		}
 		nodes[s].outs = append(nodes[s].outs, int32(id))
-		m.patLen = append(m.patLen, int32(len(p)))
 	}
 	if len(nodes) > 65535 {
 		panic("status: phrase tables too large for the matcher")
@@ -145,7 +151,9 @@ func buildMatcher(patterns []string, weak []bool) *matcher {
 	return m
 }
 
-// hit is one pattern occurrence ending at byte end (exclusive).
+// hit is one pattern occurrence ending at byte end (exclusive), counting
+// the space scan reads before the text as byte -1 and the one after it as
+// byte len(text).
 type hit struct {
 	pat int32
 	end int32
@@ -159,15 +167,19 @@ const (
 	maxWeakHits = 16
 )
 
-// scan runs the automaton over text and records up to maxHits occurrences,
-// at most maxWeakHits of them weak (stop words).
+// scan runs the automaton over a space, text and a space, and records up
+// to maxHits occurrences, at most maxWeakHits of them weak (stop words).
 func (m *matcher) scan(text []byte, hits *[maxHits]hit) int {
 	n, weak := 0, 0
-	s := 0
 	// Locals, so the loop does not reload the fields after each store to hits.
-	nc, ndense, next, class, outLen := m.nclass, m.ndense, m.next, &m.class, m.outLen
-	for i := 0; i < len(text); i++ {
-		c := class[text[i]]
+	nc, ndense, next, class, outLen, firstWeak := m.nclass, m.ndense, m.next, &m.class, m.outLen, m.firstWeak
+	space := class[' ']
+	s := int(next[space]) // the root is always dense
+	for i := 0; i <= len(text); i++ {
+		c := space
+		if i < len(text) {
+			c = class[text[i]]
+		}
 	step:
 		for {
 			if s < ndense {
@@ -190,7 +202,7 @@ func (m *matcher) scan(text []byte, hits *[maxHits]hit) int {
 					return n
 				}
 				id := m.out[st+j]
-				if m.weak[id] {
+				if id >= firstWeak {
 					if weak == maxWeakHits {
 						continue
 					}

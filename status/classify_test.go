@@ -37,7 +37,7 @@ func loadCorpus(tb testing.TB) []corpusRow {
 		if err != nil || want != Substatus(c[1]) {
 			tb.Fatalf("corpus line %d: bad substatus %q", line, c[1])
 		}
-		if c[2] != "dev" && c[2] != "heldout" {
+		if c[2] != "dev" && c[2] != "heldout" && c[2] != "frozen" {
 			tb.Fatalf("corpus line %d: bad split %q", line, c[2])
 		}
 		if c[4] == "" {
@@ -68,28 +68,50 @@ func (t *tally) add(r corpusRow, got Result) {
 
 func pct(a, n int) float64 { return 100 * float64(a) / float64(n) }
 
+// Splits of the corpus. dev texts come from the sources the phrase tables
+// were written from; heldout texts from sources that were not read while
+// writing them (the tables were later adjusted against their misses, with
+// general stems only); frozen texts were collected and labelled after the
+// last change to the tables and measure wording the classifier has never
+// been adjusted to.
+var corpusSplits = []string{"dev", "heldout", "frozen"}
+
+// Floors for the frozen split, just below its measurements: 64.8 % / 56.8 %
+// when first measured, 68.2 % / 59.1 % after the negation and future rules
+// and article folding (measured once, after the change was complete).
+const (
+	frozenStatusFloor    = 66
+	frozenSubstatusFloor = 57
+)
+
 // TestCorpusAccuracy measures the classifier over the labelled corpus of real
-// carrier texts and prints a per-language table (go test -v).
+// carrier texts and prints a per-language, per-split table (go test -v).
 func TestCorpusAccuracy(t *testing.T) {
 	rows := loadCorpus(t)
 	if len(rows) < 300 {
 		t.Fatalf("corpus has %d rows, want at least 300", len(rows))
 	}
-	per := map[string]*tally{}
-	var all, dev, held tally
+	per := map[string]map[string]*tally{} // language -> split -> tally
+	splits := map[string]*tally{}
+	var all, tuned tally
 	for _, r := range rows {
 		got := Classify(r.text)
 		if per[r.lang] == nil {
-			per[r.lang] = &tally{}
+			per[r.lang] = map[string]*tally{}
 		}
-		per[r.lang].add(r, got)
+		for _, m := range []map[string]*tally{per[r.lang], splits} {
+			if m[r.split] == nil {
+				m[r.split] = &tally{}
+			}
+			m[r.split].add(r, got)
+		}
 		all.add(r, got)
-		if r.split == "heldout" {
-			held.add(r, got)
-		} else {
-			dev.add(r, got)
+		if r.split != "frozen" {
+			tuned.add(r, got)
 		}
-		if got.Substatus != r.want {
+		// Frozen misses are counted, never listed: reading them would turn
+		// the split into one the tables are adjusted against.
+		if got.Substatus != r.want && r.split != "frozen" {
 			t.Logf("miss [%s/%s] %q: got %s (%.2f), want %s", r.lang, r.split, r.text, got.Substatus, got.Confidence, r.want)
 		}
 	}
@@ -101,24 +123,56 @@ func TestCorpusAccuracy(t *testing.T) {
 	if len(langs) < 10 {
 		t.Errorf("corpus covers %d languages, want at least 10", len(langs))
 	}
+	cell := func(x *tally) string {
+		if x == nil || x.n == 0 {
+			return "| – | – | – "
+		}
+		return fmt.Sprintf("| %d | %.1f%% | %.1f%% ", x.n, pct(x.status, x.n), pct(x.sub, x.n))
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| language | texts | status | substatus | language detected |\n|---|---:|---:|---:|---:|\n")
+	b.WriteString("\n| language | dev texts | status | substatus | held-out texts | status | substatus | frozen texts | status | substatus |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, l := range langs {
-		x := per[l]
-		fmt.Fprintf(&b, "| %s | %d | %.1f%% | %.1f%% | %.1f%% |\n", l, x.n, pct(x.status, x.n), pct(x.sub, x.n), pct(x.lang, x.n))
+		b.WriteString("| " + l + " ")
+		for _, sp := range corpusSplits {
+			b.WriteString(cell(per[l][sp]))
+		}
+		b.WriteString("|\n")
 	}
-	for _, row := range []struct {
-		name string
-		x    tally
-	}{{"all", all}, {"dev", dev}, {"held-out", held}} {
-		fmt.Fprintf(&b, "| **%s** | %d | %.1f%% | %.1f%% | %.1f%% |\n", row.name, row.x.n, pct(row.x.status, row.x.n), pct(row.x.sub, row.x.n), pct(row.x.lang, row.x.n))
+	b.WriteString("| **all** ")
+	for _, sp := range corpusSplits {
+		b.WriteString(cell(splits[sp]))
 	}
+	b.WriteString("|\n")
+	fmt.Fprintf(&b, "\nall %d texts: status %.1f%%, substatus %.1f%%, language detected %.1f%%\n",
+		all.n, pct(all.status, all.n), pct(all.sub, all.n), pct(all.lang, all.n))
 	t.Log(b.String())
-	if p := pct(all.status, all.n); p < 95 {
-		t.Errorf("status accuracy %.1f%%, want >= 95%%", p)
+
+	// dev and held-out together are what the tables were adjusted against.
+	if p := pct(tuned.status, tuned.n); p < 95 {
+		t.Errorf("dev+held-out status accuracy %.1f%%, want >= 95%%", p)
 	}
-	if p := pct(all.sub, all.n); p < 85 {
-		t.Errorf("substatus accuracy %.1f%%, want >= 85%%", p)
+	if p := pct(tuned.sub, tuned.n); p < 85 {
+		t.Errorf("dev+held-out substatus accuracy %.1f%%, want >= 85%%", p)
+	}
+	// Floors just below the measured figures, so that a change to the
+	// tables or the scoring that loses general wording is caught.
+	floors := map[string][2]float64{"heldout": {90, 84}, "frozen": {frozenStatusFloor, frozenSubstatusFloor}}
+	for sp, f := range floors {
+		x := splits[sp]
+		if x == nil {
+			x = &tally{}
+		}
+		if x.n < 50 {
+			t.Errorf("split %s has %d texts, want at least 50", sp, x.n)
+			continue
+		}
+		if p := pct(x.status, x.n); p < f[0] {
+			t.Errorf("%s status accuracy %.1f%%, want >= %.0f%%", sp, p, f[0])
+		}
+		if p := pct(x.sub, x.n); p < f[1] {
+			t.Errorf("%s substatus accuracy %.1f%%, want >= %.0f%%", sp, p, f[1])
+		}
 	}
 }
 
@@ -147,6 +201,12 @@ func TestClassifyDistinctions(t *testing.T) {
 		{"海关放行", InTransitCustomsCleared},
 		{"Неудачная попытка вручения", AttemptFailOther},
 		{"Вручение адресату", DeliveredDelivered},
+		// Articles between the words of a phrase (DHL delivered event).
+		{"The shipment has been picked up by the recipient at the DHL Service Point", DeliveredPickedUp},
+		// Arrival at a delivery office is a facility arrival; "in the
+		// destination country" only says where (Canada Post 4600).
+		{"Item has arrived at the delivery office in the destination country", InTransitArrivedFacility},
+		{"Item arrived in the destination country", InTransitArrivedDestinationCountry},
 	}
 	for _, c := range cases {
 		got := Classify(c.text)
@@ -222,12 +282,16 @@ func TestClassifyLongText(t *testing.T) {
 
 func TestFoldNormalises(t *testing.T) {
 	cases := map[string]string{
-		"Délivré,  À  L'ÉCOLE!": "delivre a l ecole",
-		"Przesyłka DORĘCZONA":   "przesylka doreczona",
-		"Straße":                "strasse",
-		"【深圳】已签收":               "深圳 已签收",
-		"ВРУЧЕНИЕ Адресату":     "вручение адресату",
-		"bad\xffutf8":           "badutf8",
+		"Délivré,  À  L'ÉCOLE!":                        "delivre ecole", // articles dropped (articles.go)
+		"Przesyłka DORĘCZONA":                          "przesylka doreczona",
+		"Straße":                                       "strasse",
+		"【深圳】已签收":                                      "深圳 已签收",
+		"ВРУЧЕНИЕ Адресату":                            "вручение адресату",
+		"bad\xffutf8":                                  "badutf8",
+		"Picked up by THE recipient":                   "picked up by recipient",
+		"Die Sendung wurde an den Empfänger übergeben": "sendung wurde empfanger ubergeben",
+		"Theodor, another article":                     "theodor another article", // words that only start like one stay
+		"a":                                            "",
 	}
 	for in, want := range cases {
 		if got := foldString(in); got != want {

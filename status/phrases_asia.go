@@ -34,6 +34,9 @@ var chinese = phraseTable{
 		p("退回", xReturning), p("退件", xReturning), p("退回中", xReturning), p("已退回", xReturned), pb("退回妥投", xReturned, 2), p("退回寄件人", xReturning),
 		p("取消", xCancelled), p("已取消", xCancelled), p("销毁", xDisposed), p("逾期未取", xUnclaimed), p("异常", xException), p("问题件", xException),
 		p("查无信息", xNotFound), p("暂无轨迹", xNotFound), p("未查询到", xNotFound),
+		// General wording of other carriers' event texts.
+		pb("处理中心", xArrFac, -1), p("运送中", xTransit), p("出口清关", xCustoms), p("进口清关", xCustoms), p("取件", xPickup), p("安排派送", xOFD),
+		p("承运商", xHandedOvr), d("完成"), d("已完成"), f("预计送达"), f("预计派送"),
 	},
 }
 
@@ -63,6 +66,8 @@ var japanese = phraseTable{
 		p("破損", xDamaged), p("紛失", xLost), p("返送", xReturning), p("差出人に返送", xReturning), pb("差出人に返送済み", xReturned, 2), p("返品", xReturning),
 		p("取消", xCancelled), p("廃棄", xDisposed), p("保管期間経過", xUnclaimed), p("保管期限切れ", xUnclaimed), p("調査中", xException),
 		p("見つかりません", xNotFound), p("該当なし", xNotFound),
+		// General wording of other carriers' event texts.
+		p("配達準備", xOFD), p("経路", xTransit), d("完了"), f("お届け予定"),
 	},
 }
 
@@ -85,6 +90,8 @@ var korean = phraseTable{
 		m("경비실", xNeighbour), m("무인택배함", xLocker), m("택배함", xLocker), m("본인", xSigned),
 		p("관세", xDuties), p("서류", xDocs), p("주소 불명", xAddress), p("수취거절", xRefused), p("파손", xDamaged), p("분실", xLost),
 		p("반송", xReturning), p("반품", xReturning), pb("반송완료", xReturned, 2), p("취소", xCancelled),
+		// General wording of other carriers' event texts.
+		d("완료"),
 	},
 }
 
@@ -127,6 +134,13 @@ var russian = phraseTable{
 		p("отправителю курьером", xReturned), p("возвращено", xReturning),
 		p("отмена", xCancelled), p("уничтожение", xDisposed), p("изъято", xException), p("истек срок хранения", xUnclaimed), p("невостребовано", xUnclaimed),
 		p("истекает срок хранения", xPickup), p("передача на временное хранение", xUnclaimed), p("временное хранение", xUnclaimed),
+		// General wording of other carriers' event texts (courier services).
+		p("создан", xInfo), p("принят", xAccepted), p("на склад", xArrFac), p("склад отправителя", xAccepted), p("выдан на отправку", xDepFac),
+		p("отправлен", xDepFac), p("в страну назначения", xDepOrigin), p("встречен", xArrFac), p("сдан перевозчику", xHandedOvr), p("передан", xHandedOvr),
+		p("на доставку", xOFD), p("адресная доставка", xOFD), p("не вручен", xAttempt), p("в постамат", xPickup), p("пвз", xPickup),
+		p("возвращен", xReturning), p("возвращен отправителю", xReturned), p("утилизир", xDisposed), p("изъят на таможне", xHeld),
+		p("аннулир", xCancelled), p("разгруж", xArrFac), d("завершен"), d("завершено"),
+		f("ожидаемая дата доставки"), f("плановая дата вручения"), f("планируемая дата вручения"),
 	},
 }
 

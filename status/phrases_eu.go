@@ -19,7 +19,7 @@ var german = phraseTable{
 		p("zollabfertigung", xCustoms), p("verzollung", xCustoms), p("zollprufung", xCustoms), p("ubergabe an zoll", xCustoms), p("zoll", xCustoms),
 		p("bereithaltung zur zollubergabe", xCustoms), p("zollverschluss", xCustoms), p("beim zoll", xCustoms),
 		p("zollfreigabe", xCleared), p("verzollt", xCleared), p("vom zoll freigegeben", xCleared), p("zollabfertigung abgeschlossen", xCleared),
-		p("ubergabe an dienstleister", xHandedOvr), p("an den zustellpartner", xHandedOvr), p("ubergabe an", xHandedOvr), p("ubergeben an", xHandedOvr),
+		p("ubergabe an dienstleister", xHandedOvr), p("ubergabe an", xHandedOvr), p("ubergeben an", xHandedOvr),
 		p("an die zustellorganisation", xHandedOvr), p("an die post des ziellandes", xHandedOvr), p("weitergeleitet an", xHandedOvr),
 		p("nachsendung", xForwarded), p("weiterleitung", xForwarded), p("zustellung an andere adresse", xForwarded), p("andere adresse", xForwarded),
 		p("umgeleitet", xForwarded),
@@ -28,7 +28,7 @@ var german = phraseTable{
 		p("fahrzeug hat den standort verlassen", xDepFac), p("sortierfehler", xLate), p("zuruckgestellt", xLate), p("verspatet", xDelayed),
 		p("verzogerung", xDelayed), p("am nachsten werktag", xLate), p("hoherer gewalt", xDelayed),
 		p("in das zustellfahrzeug geladen", xOFD), p("in zustellung", xOFD), p("zustellfahrzeug", xOFD), p("zustellung erfolgt voraussichtlich heute", xOFD),
-		p("auf zustelltour", xOFD), p("in der zustellung", xOFD), p("zustelltour", xOFD),
+		p("auf zustelltour", xOFD), p("zustelltour", xOFD),
 		p("wunschtag", xAppoint), p("wunschzeit", xAppoint), p("zustellzeitfenster", xAppoint), p("termin", xAppoint),
 		p("zustellversuch", xAttempt), p("nicht zugestellt", xAttempt), p("nicht ausgeliefert", xAttempt), p("konnte nicht zugestellt werden", xAttempt),
 		p("zustellung nicht moglich", xAttempt), p("zustellversuch nicht erfolgreich", xAttempt), p("unzustellbar", xAttempt),
@@ -57,6 +57,13 @@ var german = phraseTable{
 		p("nicht abgeholt", xUnclaimed), p("lagerfrist", xUnclaimed), p("ablauf der lagerfrist", xUnclaimed),
 		p("besondere vorkommnisse", xException), p("problem", xException), p("storung", xException), p("angehalten", xException),
 		p("nicht agb konform", xException), p("technische probleme", xException), p("identitatsprufung negativ", xException),
+		// General wording of other carriers' event texts.
+		p("bereitet", xInfo), p("fur den versand vor", xInfo), p("daten ubermittelt", xInfo),
+		p("logistikzentrum", xArrFac), p("verteilzentrum", xArrFac), p("auslieferdepot", xArrFac), p("depot", xArrFac),
+		p("auf tour", xOFD), p("auf dem weg zu ihnen", xOFD), p("liefertermin", xAppoint), p("zustellpartner", xHandedOvr),
+		p("zustellung gescheitert", xAttempt), d("abgeschlossen"), d("erledigt"),
+		f("voraussichtliche zustellung"), f("zustellung voraussichtlich"), f("geplante zustellung"), f("zustellung geplant"),
+		f("zustellung erwartet"), f("erwartete zustellung"),
 	},
 }
 
@@ -71,7 +78,7 @@ var french = phraseTable{
 		p("pris en charge", xAccepted), p("depose", xAccepted), p("depose dans un point postal", xAccepted), p("remis par l expediteur", xAccepted),
 		p("en transit", xTransit), p("en cours d acheminement", xTransit), p("achemine", xTransit), p("plateforme", xTransit), p("plateformes logistiques", xTransit),
 		p("tri", xTransit), p("traite", xTransit),
-		p("quitte", xDepFac), p("a quitte", xDepFac), p("depart", xDepFac), p("parti", xDepFac),
+		p("quitte", xDepFac), p("depart", xDepFac), p("parti", xDepFac),
 		p("arrive", xArrFac), p("est arrive", xArrFac), p("arrivee", xArrFac), p("site de livraison", xArrFac), p("dans le site", xArrFac),
 		p("pret a partir de son territoire d expedition", xDepOrigin), p("quitte le pays d expedition", xDepOrigin), p("a quitte le pays", xDepOrigin),
 		p("remis au transporteur pour son acheminement", xDepOrigin), p("pays d expedition", xDepOrigin),
@@ -104,6 +111,14 @@ var french = phraseTable{
 		pb("retourne a l expediteur", xReturned, 2), p("livre a l expediteur", xReturned), p("de retour chez l expediteur", xReturned),
 		p("annule", xCancelled), p("detruit", xDisposed), p("non reclame", xUnclaimed), p("non retire", xUnclaimed), p("delai de retrait depasse", xUnclaimed),
 		p("incident", xException), p("anomalie", xException), p("probleme", xException), p("bloque", xException),
+		// General wording of other carriers' event texts.
+		p("enregistre", xInfo), p("information transmise", xInfo), p("en preparation", xInfo), p("preparation par l expediteur", xInfo),
+		p("prise en charge", xAccepted), p("site logistique", xArrFac), p("agence", xArrFac), p("expedie", xDepFac),
+		p("en cours de distribution", xOFD), p("livraison effectuee", xDelivered), p("retrait effectue", xPickedUp),
+		d("termine"), d("effectue"),
+		// "livrer", "livrera", "livrerons" start like "livre": the infinitive and
+		// future tense announce a delivery.
+		f("livrer"), f("livraison prevue"), f("livraison estimee"), f("livraison programmee"),
 	},
 }
 
@@ -142,9 +157,13 @@ var spanish = phraseTable{
 		p("documentacion", xDocs), p("documentos", xDocs),
 		p("direccion incorrecta", xAddress), p("direccion incompleta", xAddress), p("destinatario desconocido", xAddress), p("desconocido", xAddress),
 		p("rechazado", xRefused), p("rehusado", xRefused), p("danado", xDamaged), p("extraviado", xLost), p("perdido", xLost),
-		p("devolucion", xReturning), p("en devolucion", xReturning), p("devuelto", xReturning), pb("devuelto al remitente", xReturned, 3),
+		p("devolucion", xReturning), p("en devolucion", xReturning), p("devuelto", xReturned), pb("devuelto al remitente", xReturned, 3),
 		p("entregado al remitente", xReturned), p("cancelado", xCancelled), p("anulado", xCancelled), p("destruido", xDisposed),
 		p("no recogido", xUnclaimed), p("plazo de recogida", xUnclaimed), p("incidencia", xException), p("caducado", ExpiredExpired),
+		// General wording of other carriers' event texts.
+		p("informado", xInfo), p("admitido en", xAccepted), p("en destino", xArrFac), p("no ha podido", xAttempt), p("no pudo ser entregado", xAttempt),
+		p("estacionado", xException), p("punto de conveniencia", xPickup), d("completado"), d("finalizado"),
+		f("entrega prevista"), f("entrega estimada"), f("entrega programada"), f("fecha estimada de entrega"),
 	},
 }
 
@@ -166,7 +185,7 @@ var portuguese = phraseTable{
 		p("entregue a transportadora", xHandedOvr), p("repassado", xHandedOvr), p("encaminhado para", xTransit),
 		p("reencaminhado", xForwarded), p("redirecionado", xForwarded),
 		p("atraso", xDelayed), p("atrasado", xDelayed),
-		p("saiu para entrega", xOFD), p("em distribuicao", xOFD), p("em entrega", xOFD), p("saiu para a entrega", xOFD),
+		p("saiu para entrega", xOFD), p("em distribuicao", xOFD), p("em entrega", xOFD),
 		p("entrega agendada", xAppoint),
 		p("entrega nao efetuada", xAttempt), p("tentativa de entrega", xAttempt), p("entrega nao realizada", xAttempt), p("nao entregue", xAttempt),
 		p("a entrega nao pode ser efetuada", xAttempt), p("carteiro nao atendido", xNoOne), m("ausente", xNoOne), m("nao atendido", xNoOne),
@@ -181,9 +200,12 @@ var portuguese = phraseTable{
 		p("documentacao", xDocs), p("documentos", xDocs),
 		p("endereco incorreto", xAddress), p("endereco insuficiente", xAddress), p("destinatario desconhecido", xAddress), p("mudou se", xAddress),
 		p("endereco incompleto", xAddress), p("recusado", xRefused), p("recusou", xRefused), p("avariado", xDamaged), p("danificado", xDamaged),
-		p("extraviado", xLost), p("roubado", xLost), p("devolucao", xReturning), p("em devolucao", xReturning), p("devolvido", xReturning),
+		p("extraviado", xLost), p("roubado", xLost), p("devolucao", xReturning), p("em devolucao", xReturning), p("devolvido", xReturned),
 		pb("devolvido ao remetente", xReturned, 3), p("entregue ao remetente", xReturned), p("cancelado", xCancelled), p("destruido", xDisposed),
 		p("nao retirado", xUnclaimed), p("prazo de retirada", xUnclaimed), p("nao procurado", xUnclaimed),
+		// General wording of other carriers' event texts.
+		p("aguarda entrada", xInfo), p("ponto de entrega", xPickup), p("ponto de recolha", xPickup), d("finalizado"), d("concluido"),
+		f("previsao de entrega"), f("entrega prevista"), f("entrega estimada"), f("prevista de entrega"),
 	},
 }
 
@@ -213,6 +235,10 @@ var italian = phraseTable{
 		p("rifiutata", xRefused), p("rifiutato", xRefused), p("danneggiata", xDamaged), p("danneggiato", xDamaged), p("smarrita", xLost), p("smarrito", xLost),
 		p("in restituzione", xReturning), p("reso al mittente", xReturning), p("rientro al mittente", xReturning), pb("restituita al mittente", xReturned, 2),
 		p("annullata", xCancelled), p("distrutta", xDisposed), p("compiuta giacenza", xUnclaimed), p("non ritirata", xUnclaimed), p("anomalia", xException),
+		// General wording of other carriers' event texts.
+		p("svincolo", xCustoms), p("non andata a buon fine", xAttempt), p("verifiche", xException), p("in corso di verifica", xException),
+		d("completata"), d("completato"), d("conclusa"),
+		f("consegna prevista"), f("consegna stimata"), f("consegna programmata"),
 	},
 }
 
@@ -242,6 +268,11 @@ var dutch = phraseTable{
 		p("vermist", xLost), p("kwijt", xLost), p("retour", xReturning), p("teruggestuurd", xReturning), p("retour afzender", xReturning),
 		pb("retour afgeleverd bij afzender", xReturned, 2), p("terug bij de afzender", xReturned), p("geannuleerd", xCancelled), p("vernietigd", xDisposed),
 		p("niet opgehaald", xUnclaimed), p("mislukt", xException),
+		// General wording of other carriers' event texts.
+		p("in ontvangst genomen", xAccepted), p("afgehaald", xAccepted), p("afgehaald van", xPickedUp), p("distributie", xOFD),
+		pb("manco", xLost, 6), p("beschikbaar", xPickup), p("afhaallocatie", xPickup), p("gemist", xNoOne), p("bezorgdatum", xLate),
+		p("ander adres", xForwarded), p("gewijzigd naar", xForwarded), p("gesloten", xClosed), d("afgerond"), d("voltooid"),
+		f("verwachte bezorging"), f("bezorging verwacht"), f("geplande bezorging"), f("bezorging gepland"),
 	},
 }
 
@@ -273,6 +304,11 @@ var polish = phraseTable{
 		p("bledny adres", xAddress), p("nieprawidlowy adres", xAddress), p("adresat nieznany", xAddress), p("odmowa przyjecia", xRefused), p("odmowa", xRefused),
 		p("uszkodzona", xDamaged), p("zaginiona", xLost), p("zwrot do nadawcy", xReturning), p("zwrot", xReturning), pb("zwrocona do nadawcy", xReturned, 2),
 		p("zwrocona", xReturned), p("anulowana", xCancelled), p("nieodebrana", xUnclaimed), p("termin odbioru uplynal", xUnclaimed),
+		// General wording of other carriers' event texts.
+		p("dane elektroniczne", xInfo), p("od nadawcy", xAccepted), p("sortowania", xTransit), p("obslugiwana", xTransit), p("dotarla", xArrFac),
+		p("do doreczenia", xOFD), p("niepowodzeniem", xAttempt), m("nie bylo w domu", xNoOne), p("oplat", xDuties), p("wstrzymane", xException),
+		p("zaadresowana", xAddress), p("nie znaleziono", xNotFound), d("zakonczona"), d("zakonczone"),
+		f("planowane doreczenie"), f("przewidywana data doreczenia"), f("planowana data doreczenia"),
 	},
 }
 
@@ -296,5 +332,6 @@ var turkish = phraseTable{
 		p("gumrukte bekliyor", xHeld), p("vergi", xDuties), p("odeme", xDuties), p("adres hatali", xAddress), p("yanlis adres", xAddress),
 		p("reddedildi", xRefused), p("alici kabul etmedi", xRefused), p("hasarli", xDamaged), p("kayip", xLost),
 		p("iade", xReturning), p("iade ediliyor", xReturning), pb("gondericiye iade edildi", xReturned, 2), p("iptal", xCancelled), p("iptal edildi", xCancelled),
+		f("teslim edilecek"),
 	},
 }

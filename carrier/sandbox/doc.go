@@ -16,6 +16,9 @@
 //     scenarios (delivered, signed, neighbour, locker, pickup, customs hold
 //     with duties, address issue, return, lost, damaged, delayed).
 //   - Server: one loopback HTTP server with a path prefix per carrier
-//     ("/ups", "/fedex", ...), each rendered by a dialect in its own file.
+//     ("/ups", "/fedex", ...), each rendered by a dialect in its own file:
+//     eleven carriers and the two aggregators (17TRACK, AfterShip), which
+//     answer for every leg of a journey by number and push updates to
+//     webhooks with their signatures (Server.Push).
 //   - Faults: per-carrier failures on demand.
 package sandbox

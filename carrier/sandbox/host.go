@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/waypost/waypost/carrier"
 	"github.com/waypost/waypost/status"
 	"golang.org/x/time/rate"
 )
@@ -33,6 +35,12 @@ type dialect struct {
 	tokenTTL time.Duration
 	// aggregator dialects answer for every leg of a journey.
 	aggregator bool
+	// basePath is the API root under the carrier's prefix, part of the
+	// BaseURL a connector is given (La Poste's "/suivi/v2").
+	basePath string
+	// configure completes Server.Config for the dialect (options an
+	// aggregator needs); nil adds nothing.
+	configure func(c *carrier.Config)
 }
 
 func (d *dialect) expected(k Kind) status.Substatus {
@@ -84,6 +92,10 @@ type host struct {
 	rng     *mrand.Rand
 	queue   []Fault
 	tokens  map[string]time.Time // access token -> real expiry
+
+	// push sends one number's tracking to a webhook, for dialects whose
+	// carrier pushes (set by their routes); nil otherwise.
+	push func(ctx context.Context, url, secret, number string) error
 
 	stats counters
 }
@@ -310,7 +322,7 @@ func (h *host) lookup(number string) (*Journey, int, []Step, bool) {
 	}
 	var steps []Step
 	if h.d.aggregator {
-		steps = j.VisibleAll(now)
+		steps = aggregatorSteps(j, leg, now)
 	} else {
 		steps = j.Visible(leg, now)
 	}
@@ -320,6 +332,17 @@ func (h *host) lookup(number string) (*Journey, int, []Step, bool) {
 	}
 	h.stats.found.Add(1)
 	return j, leg, steps, true
+}
+
+// aggregatorSteps is what an aggregator shows for the number of leg: asked
+// by the first leg's number it follows the parcel across every carrier
+// (origin and last mile, as 17TRACK and AfterShip do for a consolidator's
+// number); asked by a last-mile carrier's own new number, only that leg.
+func aggregatorSteps(j *Journey, leg int, now time.Time) []Step {
+	if leg == 0 || normNumber(j.Legs[leg].Number) == normNumber(j.Legs[0].Number) {
+		return j.VisibleAll(now)
+	}
+	return j.Visible(leg, now)
 }
 
 // OAuth --------------------------------------------------------------

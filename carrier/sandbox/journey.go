@@ -104,8 +104,16 @@ func (j *Journey) VisibleAll(now time.Time) []Step {
 	return out
 }
 
-// LegOf returns the index of the leg carried by slug, or -1.
+// aggregatorSlugs are the dialects that follow a parcel across carriers.
+var aggregatorSlugs = map[string]bool{"17track": true, "aftership": true}
+
+// LegOf returns the index of the leg carried by slug, or -1. An aggregator
+// ("17track", "aftership") knows every parcel by its first leg's number,
+// whose tracking it follows across carriers: its leg is 0.
 func (j *Journey) LegOf(slug string) int {
+	if aggregatorSlugs[slug] && len(j.Legs) > 0 {
+		return 0
+	}
 	for i, l := range j.Legs {
 		if l.Carrier == slug {
 			return i
@@ -170,14 +178,13 @@ func (c *Catalog) FindAny(number string) (*Journey, int, bool) {
 	return rs[0].j, rs[0].leg, true
 }
 
-// Numbers returns the numbers carrier slug knows, sorted.
+// Numbers returns the numbers carrier slug knows, sorted (for an
+// aggregator, each parcel's first-leg number).
 func (c *Catalog) Numbers(slug string) []string {
 	var out []string
 	for _, j := range c.journeys {
-		for _, l := range j.Legs {
-			if l.Carrier == slug {
-				out = append(out, l.Number)
-			}
+		if i := j.LegOf(slug); i >= 0 {
+			out = append(out, j.Legs[i].Number)
 		}
 	}
 	sort.Strings(out)

@@ -65,7 +65,11 @@ func Dialects() []string {
 
 // allDialects lists every dialect; each lives in its own file.
 func allDialects() []*dialect {
-	return []*dialect{upsDialect(), fedexDialect(), dhlDialect(), canadaPostDialect()}
+	return []*dialect{
+		upsDialect(), fedexDialect(), dhlDialect(), canadaPostDialect(),
+		uspsDialect(), royalMailDialect(), laPosteDialect(), postNLDialect(), ausPostDialect(),
+		seventeenTrackDialect(), afterShipDialect(),
+	}
 }
 
 // Start listens on loopback and serves the journeys.
@@ -144,7 +148,13 @@ func (s *Server) Close() error {
 func (s *Server) URL() string { return s.url }
 
 // BaseURL is the root of one carrier's API, to use as carrier.Config.BaseURL.
-func (s *Server) BaseURL(slug string) string { return s.url + "/" + slug }
+func (s *Server) BaseURL(slug string) string {
+	base := s.url + "/" + slug
+	if h := s.hosts[slug]; h != nil {
+		base += h.d.basePath
+	}
+	return base
+}
 
 // Clock returns the simulated clock the server reveals events by.
 func (s *Server) Clock() *Clock { return s.clock }
@@ -165,6 +175,24 @@ func (s *Server) Carriers() []string {
 // Config returns the connector configuration that points carrier slug at
 // the sandbox, with credentials it accepts.
 func (s *Server) Config(slug string) carrier.Config {
+	cfg := s.baseConfig(slug)
+	if h := s.hosts[slug]; h != nil && h.d.configure != nil {
+		h.d.configure(&cfg)
+	}
+	return cfg
+}
+
+// ConfigVia returns the configuration that serves carrier slug through the
+// aggregator dialect ("17track", "aftership") of the sandbox: the
+// aggregator's connector, URL and credentials, under the carrier's slug, so
+// the connector sends that carrier's code.
+func (s *Server) ConfigVia(aggregator, slug string) carrier.Config {
+	cfg := s.baseConfig(aggregator)
+	cfg.Slug, cfg.Connector = slug, aggregator
+	return cfg
+}
+
+func (s *Server) baseConfig(slug string) carrier.Config {
 	return carrier.Config{
 		Slug:         slug,
 		BaseURL:      s.BaseURL(slug),
@@ -194,6 +222,23 @@ func (s *Server) Inject(slug string, f Fault, n int) { s.host(slug).inject(f, n)
 // ExpireTokens invalidates every OAuth token slug has issued, as if they
 // had all expired: the next call with one gets 401.
 func (s *Server) ExpireTokens(slug string) { s.host(slug).expireTokens() }
+
+// Push sends the current tracking of number to a webhook at url, as the
+// aggregator slug pushes it ("17track": a TRACKING_UPDATED body signed in
+// the "sign" header with secret, the account's key; "aftership": a
+// tracking_update body signed in aftership-hmac-sha256 with secret, the
+// webhook secret). The number must have been registered (17TRACK) or
+// created (AfterShip) first. It fails for a carrier that does not push,
+// and when the webhook does not answer 2xx.
+func (s *Server) Push(slug, url, secret, number string) error {
+	h := s.host(slug)
+	if h.push == nil {
+		return fmt.Errorf("sandbox: %s does not push updates", slug)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return h.push(ctx, url, secret, number)
+}
 
 // Stats returns what carrier slug has counted so far.
 func (s *Server) Stats(slug string) Stats { return s.host(slug).stats.snapshot() }
