@@ -67,6 +67,13 @@ func (c Config) ConnectorName() string {
 	return c.Slug
 }
 
+// HasCredentials reports whether any credential is configured. It cannot
+// tell whether the carrier accepts them; only a request can.
+func (c Config) HasCredentials() bool {
+	return c.ClientID != "" || !c.ClientSecret.IsZero() || !c.APIKey.IsZero() ||
+		c.Username != "" || !c.Password.IsZero()
+}
+
 // URL returns BaseURL when set, else def, without a trailing slash.
 func (c Config) URL(def string) string {
 	if c.BaseURL != "" {

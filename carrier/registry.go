@@ -19,6 +19,9 @@ type Driver struct {
 	// results, without any network access (used by `waypost parse`, tests
 	// and push ingestion). Nil when the connector cannot do this.
 	Parse func(body []byte) ([]Result, error)
+	// Limits are the connector's defaults (what the carrier publishes),
+	// shown before a connector is configured; Config can lower them.
+	Limits Limits
 }
 
 // The registry is written only by Register, called from the init functions

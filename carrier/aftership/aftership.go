@@ -48,7 +48,7 @@ const MaxBatch = 50
 var DefaultLimits = carrier.Limits{BatchSize: MaxBatch, RequestsPerSecond: 5, Burst: 5}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Name, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Name, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks parcels through AfterShip for one Waypost carrier slug.

@@ -41,7 +41,7 @@ const MaxBatch = 10
 var DefaultLimits = carrier.Limits{BatchSize: MaxBatch, RequestsPerSecond: 10.0 / 60, Burst: 2}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks Australia Post parcels.

@@ -47,7 +47,7 @@ var DefaultLimits = carrier.Limits{BatchSize: 1, RequestsPerSecond: 13, Burst: 1
 const throttleWait = time.Minute
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks Canada Post parcels.

@@ -52,7 +52,7 @@ var slugServices = map[string]string{
 }
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks DHL parcels through UTAPI.

@@ -40,7 +40,7 @@ const MaxBatch = 30
 var DefaultLimits = carrier.Limits{BatchSize: MaxBatch, RequestsPerSecond: 2, Burst: 2}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks FedEx parcels.

@@ -42,7 +42,7 @@ const MaxBatch = 10
 var DefaultLimits = carrier.Limits{BatchSize: MaxBatch, RequestsPerSecond: 5, Burst: 5}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks La Poste, Colissimo and Chronopost parcels.

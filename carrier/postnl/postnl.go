@@ -39,7 +39,7 @@ const DefaultBaseURL = "https://api.postnl.nl"
 var DefaultLimits = carrier.Limits{BatchSize: 1, RequestsPerSecond: 4, Burst: 4}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks PostNL parcels.

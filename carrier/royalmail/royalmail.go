@@ -39,7 +39,7 @@ const DefaultBaseURL = "https://api.royalmail.net"
 var DefaultLimits = carrier.Limits{BatchSize: 1, RequestsPerSecond: 2, Burst: 2, RequestsPerDay: 50}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks Royal Mail items.

@@ -58,7 +58,7 @@ const MaxBatch = 40
 var DefaultLimits = carrier.Limits{BatchSize: MaxBatch, RequestsPerSecond: 3, Burst: 3}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Name, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Name, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks parcels through 17TRACK for one Waypost carrier slug.

@@ -37,7 +37,7 @@ const DefaultBaseURL = "https://onlinetools.ups.com"
 var DefaultLimits = carrier.Limits{BatchSize: 1, RequestsPerSecond: 5, Burst: 5}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks UPS parcels.

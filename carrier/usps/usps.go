@@ -41,7 +41,7 @@ const DefaultBaseURL = "https://apis.usps.com"
 var DefaultLimits = carrier.Limits{BatchSize: 1, RequestsPerSecond: 1.0 / 60, Burst: 1}
 
 func init() {
-	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse})
+	carrier.Register(carrier.Driver{Name: Slug, New: New, Parse: Parse, Limits: DefaultLimits})
 }
 
 // Connector tracks USPS parcels.

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,45 +15,64 @@ import (
 
 func init() { register(newCarriersCmd) }
 
-// carrierColumn is one column of `waypost carriers`. Later facts about a
-// carrier (its connector, auth state, limits) are added as columns here,
-// each with its JSON key, table heading and value.
+// carrierRow is what `waypost carriers` says of one carrier: the directory
+// entry and how this installation would reach it.
+type carrierRow struct {
+	carrier.Info
+	connector string // registered connector serving the slug, "" if none
+	auth      string // "ready", "no credentials", or "-" without a connector
+	limits    string // e.g. "30/call 2/s 250/day"
+}
+
+// carrierColumn is one column of `waypost carriers`, with its JSON key,
+// table heading and value.
 type carrierColumn struct {
 	key, heading string
-	width        int // table width; 0 for the last column
-	value        func(carrier.Info) string
+	width        int // table width; 0 for the last column, -1 for JSON only
+	value        func(carrierRow) string
 }
 
 var carrierColumns = []carrierColumn{
-	{"slug", "SLUG", 24, func(i carrier.Info) string { return i.Slug }},
-	{"name", "NAME", 42, func(i carrier.Info) string { return i.Name }},
-	{"country", "COUNTRY", 8, func(i carrier.Info) string { return i.Country }},
-	{"website", "", -1, func(i carrier.Info) string { return i.Website }},
-	{"track_url", "TRACKING URL", 0, func(i carrier.Info) string { return i.TrackURL }},
+	{"slug", "SLUG", 22, func(r carrierRow) string { return r.Slug }},
+	{"name", "NAME", 34, func(r carrierRow) string { return r.Name }},
+	{"country", "COUNTRY", 8, func(r carrierRow) string { return r.Country }},
+	{"connector", "CONNECTOR", 15, func(r carrierRow) string { return r.connector }},
+	{"auth", "AUTH", 15, func(r carrierRow) string { return r.auth }},
+	{"limits", "LIMITS", 26, func(r carrierRow) string { return r.limits }},
+	{"website", "", -1, func(r carrierRow) string { return r.Website }},
+	{"track_url", "TRACKING URL", 0, func(r carrierRow) string { return r.TrackURL }},
 }
 
 func newCarriersCmd() *cobra.Command {
 	var asJSON bool
-	var country string
+	var country, carriersFile string
 	cmd := &cobra.Command{
 		Use:   "carriers",
-		Short: "List the carrier directory: slugs, names, countries, tracking pages",
+		Short: "List the carriers: slugs, names, connectors, credentials, limits, tracking pages",
 		Long: `List every carrier Waypost knows, sorted by slug: its slug (used everywhere a
-carrier is named), name, home country (empty for global carriers) and public
-tracking page (%s marks where the number goes).`,
+carrier is named), name, home country (empty for global carriers), the
+connector that would track it with the current configuration (its own API,
+or an aggregator such as 17track), whether credentials are configured
+("ready"; a carrier's answer is the only proof they are right), the
+connector's limits (numbers per call, requests per second and per day), and
+its public tracking page (%s marks where the number goes).
+
+Configuration comes from --carriers FILE and WAYPOST_<SLUG>_<FIELD>
+environment variables, as for serve and track.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			list := carrier.All()
-			if country != "" {
-				kept := list[:0]
-				for _, c := range list {
-					if strings.EqualFold(c.Country, country) {
-						kept = append(kept, c)
-					}
-				}
-				list = kept
+			cfgs, err := carrier.LoadConfig(carriersFile, os.LookupEnv, carrier.Drivers()...)
+			if err != nil {
+				return fmt.Errorf("carriers: %w", err)
 			}
-			if err := writeCarriers(cmd.OutOrStdout(), list, asJSON); err != nil {
+			var rows []carrierRow
+			for _, c := range carrier.All() {
+				if country != "" && !strings.EqualFold(c.Country, country) {
+					continue
+				}
+				rows = append(rows, describeCarrier(c, cfgs))
+			}
+			if err := writeCarriers(cmd.OutOrStdout(), rows, asJSON); err != nil {
 				return fmt.Errorf("carriers: %w", err)
 			}
 			return nil
@@ -59,10 +80,53 @@ tracking page (%s marks where the number goes).`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line")
 	cmd.Flags().StringVar(&country, "country", "", "only carriers of this country (ISO 3166-1 alpha-2)")
+	cmd.Flags().StringVar(&carriersFile, "carriers", "", "carriers configuration file (JSON)")
 	return cmd
 }
 
-func writeCarriers(w io.Writer, list []carrier.Info, asJSON bool) error {
+// describeCarrier says how the configuration reaches a carrier. A slug
+// without configuration is served by the connector of the same name when
+// one is registered.
+func describeCarrier(info carrier.Info, cfgs map[string]carrier.Config) carrierRow {
+	row := carrierRow{Info: info, auth: "-"}
+	cfg, configured := cfgs[info.Slug]
+	cfg.Slug = info.Slug
+	d, ok := carrier.DriverFor(cfg.ConnectorName())
+	if !ok {
+		if configured {
+			row.connector = cfg.ConnectorName() + " (unknown)"
+		}
+		return row
+	}
+	row.connector = d.Name
+	// An aggregator's credentials may sit under its own name.
+	if cfg.HasCredentials() || cfgs[d.Name].HasCredentials() {
+		row.auth = "ready"
+	} else {
+		row.auth = "no credentials"
+	}
+	row.limits = formatLimits(cfg.Limits(d.Limits))
+	return row
+}
+
+func formatLimits(l carrier.Limits) string {
+	var parts []string
+	if l.BatchSize > 0 {
+		parts = append(parts, strconv.Itoa(l.BatchSize)+"/call")
+	}
+	switch {
+	case l.RequestsPerSecond >= 1:
+		parts = append(parts, strconv.FormatFloat(l.RequestsPerSecond, 'f', -1, 64)+"/s")
+	case l.RequestsPerSecond > 0:
+		parts = append(parts, strconv.FormatFloat(l.RequestsPerSecond*60, 'f', -1, 64)+"/min")
+	}
+	if l.RequestsPerDay > 0 {
+		parts = append(parts, strconv.Itoa(l.RequestsPerDay)+"/day")
+	}
+	return strings.Join(parts, " ")
+}
+
+func writeCarriers(w io.Writer, list []carrierRow, asJSON bool) error {
 	bw := bufio.NewWriter(w)
 	var b []byte
 	if !asJSON {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -55,5 +56,49 @@ func TestCarriersTableAndCountryFilter(t *testing.T) {
 	}
 	if strings.Contains(out, "royal-mail") {
 		t.Errorf("country filter kept royal-mail")
+	}
+}
+
+func TestCarriersShowConnectorAuthAndLimits(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/carriers.json"
+	conf := `{"carriers": {
+		"ups": {"client_id": "id", "client_secret": "s3cret"},
+		"china-post": {"connector": "17track"},
+		"17track": {"api_key": "k3y"},
+		"yanwen": {"connector": "nosuch"}
+	}}`
+	if err := os.WriteFile(file, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WAYPOST_FEDEX_REQUESTS_PER_DAY", "500")
+	out := runCarriersCmd(t, "--json", "--carriers", file)
+	rows := map[string]map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var c map[string]string
+		if err := json.Unmarshal([]byte(l), &c); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, l)
+		}
+		rows[c["slug"]] = c
+	}
+	want := map[string][3]string{ // connector, auth, limits
+		"ups":        {"ups", "ready", "1/call 5/s"},
+		"fedex":      {"fedex", "no credentials", "30/call 2/s 500/day"},
+		"china-post": {"17track", "ready", "40/call 3/s"},
+		"yanwen":     {"nosuch (unknown)", "-", ""},
+		"cainiao":    {"", "-", ""},
+		"usps":       {"usps", "no credentials", "1/call 1/min"},
+	}
+	for slug, w := range want {
+		r, ok := rows[slug]
+		if !ok {
+			t.Fatalf("no row for %s", slug)
+		}
+		if got := [3]string{r["connector"], r["auth"], r["limits"]}; got != w {
+			t.Errorf("%s: connector/auth/limits = %q, want %q", slug, got, w)
+		}
+	}
+	if strings.Contains(out, "s3cret") || strings.Contains(out, "k3y") {
+		t.Errorf("carriers printed a secret:\n%s", out)
 	}
 }
