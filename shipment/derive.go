@@ -186,3 +186,69 @@ func (m *Milestones) record(e *Event) {
 		set(&m.Returned)
 	}
 }
+
+// Merge returns the progress of the events behind p together with events,
+// the same as Derive over all of them, without needing the events behind
+// p. Folding in time order only ever moves the latest event time forward,
+// keeps the earliest time of each milestone, and ends on the latest event
+// of the furthest phase; so the stored progress and the fold of the new
+// events alone are enough, whatever order the events came in. ok is false
+// when they are not: when the latest event of the furthest phase among
+// events has the very instant of p's status event (their order then
+// depends on what p does not keep), or when an event has a status but no
+// substatus. The caller must then Derive from all events.
+func Merge(p Progress, events []Event) (Progress, bool) {
+	if CanExtend(p, events) {
+		return Extend(p, events), true
+	}
+	bearing := false
+	for i := range events {
+		if events[i].HasStatus() {
+			if events[i].Substatus == "" {
+				return p, false
+			}
+			bearing = true
+		}
+	}
+	if !bearing {
+		return p, true
+	}
+	n := Derive(events)
+	out := p
+	if n.LastEventAt.After(out.LastEventAt) {
+		out.LastEventAt = n.LastEventAt
+	}
+	out.Milestones = p.Milestones.merge(n.Milestones)
+	pp, pn := phase(p.Substatus), phase(n.Substatus)
+	switch {
+	case p.StatusAt.IsZero() || pn > pp:
+		out.Status, out.Substatus, out.StatusAt = n.Status, n.Substatus, n.StatusAt
+	case pn < pp:
+	case n.StatusAt.Equal(p.StatusAt):
+		return p, false
+	case n.StatusAt.After(p.StatusAt):
+		out.Status, out.Substatus, out.StatusAt = n.Status, n.Substatus, n.StatusAt
+	}
+	return out, true
+}
+
+// merge returns the earliest of m's and o's time for each milestone.
+func (m Milestones) merge(o Milestones) Milestones {
+	early := func(a, b time.Time) time.Time {
+		if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+			return b
+		}
+		return a
+	}
+	return Milestones{
+		InfoReceived:       early(m.InfoReceived, o.InfoReceived),
+		PickedUp:           early(m.PickedUp, o.PickedUp),
+		DepartedOrigin:     early(m.DepartedOrigin, o.DepartedOrigin),
+		ArrivedDestination: early(m.ArrivedDestination, o.ArrivedDestination),
+		CustomsIn:          early(m.CustomsIn, o.CustomsIn),
+		CustomsOut:         early(m.CustomsOut, o.CustomsOut),
+		OutForDelivery:     early(m.OutForDelivery, o.OutForDelivery),
+		Delivered:          early(m.Delivered, o.Delivered),
+		Returned:           early(m.Returned, o.Returned),
+	}
+}

@@ -36,31 +36,87 @@ import (
 // old event into a new one. The carrier and tracking number are included so
 // that the hash alone names an event across parcels.
 func HashEvent(carrier, trackingNumber string, e *Event) string {
-	buf := make([]byte, 0, 256)
-	add := func(b []byte) []byte { return append(b, 0x1f) } // unit separator
-	buf = add(appendKey(buf, carrier))
-	buf = add(appendKey(buf, trackingNumber))
-	buf = add(appendText(buf, e.Code))
+	var arr [256]byte
+	b := appendPrefix(arr[:0], carrier, trackingNumber)
+	h, _ := hashFields(b, e)
+	return h
+}
+
+// appendPrefix appends the normalised carrier and tracking number.
+func appendPrefix(b []byte, carrier, trackingNumber string) []byte {
+	b = append(appendKey(b, carrier), unitSep)
+	return append(appendKey(b, trackingNumber), unitSep)
+}
+
+// hashFields appends e's fields to the prefix in b and returns the hash
+// and the grown buffer.
+func hashFields(b []byte, e *Event) (string, []byte) {
+	b = append(appendText(b, e.Code), unitSep)
 	sec := e.Time.UTC().Truncate(time.Second).Unix()
-	buf = add(strconv.AppendInt(buf, sec, 10))
-	buf = add(appendText(buf, e.Location.Country))
-	buf = add(appendText(buf, e.Location.PostalCode))
-	buf = add(appendText(buf, e.Location.State))
-	buf = add(appendText(buf, e.Location.City))
-	buf = add(appendText(buf, e.Location.Text))
-	buf = add(appendText(buf, e.Text))
-	sum := sha256.Sum256(buf)
+	b = append(strconv.AppendInt(b, sec, 10), unitSep)
+	b = append(appendText(b, e.Location.Country), unitSep)
+	b = append(appendText(b, e.Location.PostalCode), unitSep)
+	b = append(appendText(b, e.Location.State), unitSep)
+	b = append(appendText(b, e.Location.City), unitSep)
+	b = append(appendText(b, e.Location.Text), unitSep)
+	b = append(appendText(b, e.Text), unitSep)
+	sum := sha256.Sum256(b)
 	var out [42]byte
 	var secs [8]byte
 	binary.BigEndian.PutUint64(secs[:], uint64(sec))
 	hex.Encode(out[:10], secs[3:])
 	hex.Encode(out[10:], sum[:16])
-	return string(out[:])
+	return string(out[:]), b
 }
+
+// unitSep separates fields: the ASCII unit separator cannot occur in them
+// once white space is folded.
+const unitSep = 0x1f
+
+// asciiClass classifies ASCII bytes for the folding loops below.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case unicode.IsSpace(rune(c)):
+			t[c] = classSpace
+		case 'A' <= c && c <= 'Z':
+			t[c] = classUpper
+		case 'a' <= c && c <= 'z':
+			t[c] = classLower
+		}
+	}
+	return t
+}()
+
+const (
+	classOther uint8 = iota
+	classSpace
+	classUpper
+	classLower
+)
 
 // appendKey appends an identifier normalised: upper case, without spaces
 // or dashes, as tracking numbers are often printed with separators.
 func appendKey(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return appendKeySlow(b, s[i:])
+		}
+		switch asciiClass[c] {
+		case classSpace:
+			continue
+		case classLower:
+			c -= 'a' - 'A'
+		}
+		if c != '-' {
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func appendKeySlow(b []byte, s string) []byte {
 	for _, r := range s {
 		if unicode.IsSpace(r) || r == '-' {
 			continue
@@ -75,8 +131,29 @@ func appendKey(b []byte, s string) []byte {
 // ſ to s and ς to σ), runs of white space as one space, trimmed.
 func appendText(b []byte, s string) []byte {
 	if !isASCII(s) {
-		s = norm.NFC.String(s)
+		return appendTextSlow(b, norm.NFC.String(s))
 	}
+	start, space := len(b), false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch asciiClass[c] {
+		case classSpace:
+			space = len(b) > start
+			continue
+		case classUpper:
+			c += 'a' - 'A'
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// appendTextSlow is appendText for NFC text that is not all ASCII.
+func appendTextSlow(b []byte, s string) []byte {
 	start, space := len(b), false
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1

@@ -70,8 +70,10 @@ type Parcel struct {
 	Progress
 
 	// NextCheckAt is when the parcel is next due for a carrier query; zero
-	// means it is not scheduled.
-	NextCheckAt time.Time `json:"next_check_at,omitzero"`
+	// means it is not scheduled. NextCheckReason says why then (or why not
+	// at all), e.g. "customs milestone: release or hold expected soon".
+	NextCheckAt     time.Time `json:"next_check_at,omitzero"`
+	NextCheckReason string    `json:"next_check_reason,omitempty"`
 	// LeaseOwner and LeaseUntil are set while a poller works on the parcel.
 	LeaseOwner        string    `json:"lease_owner,omitempty"`
 	LeaseUntil        time.Time `json:"lease_until,omitzero"`

@@ -5,8 +5,8 @@
 // Every method that reads or changes a tenant's data takes the tenant ID and
 // acts only on that tenant's rows: a row of another tenant is reported as
 // ErrNotFound, exactly like a row that does not exist. The one deliberate
-// exception is ClaimDue, which serves the poller across all tenants and
-// returns each parcel with its TenantID.
+// exceptions are ClaimDue and FindParcelsByNumber, which serve the tracker
+// across all tenants and return each parcel with its TenantID.
 package store
 
 import (
@@ -63,6 +63,30 @@ type Store interface {
 	// owner does not hold the lease (it expired and another node took it).
 	Reschedule(ctx context.Context, tenantID, parcelID int64, owner string, c CheckResult) error
 
+	// RescheduleMany records several checks in one transaction, each
+	// under the lease named in its Owner, as Reschedule does one by one.
+	// It returns the IDs of parcels whose lease was no longer held (their
+	// outcome is not stored); err is for the database failing as a whole.
+	RescheduleMany(ctx context.Context, checks []ParcelCheck) (lost []int64, err error)
+	// DeferCheck gives up owner's lease and moves the next check to at
+	// with the reason, without recording a check: the outcome fields and
+	// ConsecutiveErrors keep their values (a carrier that is paused or
+	// busy is not the parcel's failure). ErrLeaseLost when owner does not
+	// hold the lease.
+	DeferCheck(ctx context.Context, tenantID, parcelID int64, owner string, at time.Time, reason string) error
+	// ScheduleCheck sets the next check of a parcel outside any lease: a
+	// pushed update resets the schedule, a retrack makes it due now (also
+	// a parcel that had stopped). A lease in progress is left alone; its
+	// holder's Reschedule decides afterwards.
+	ScheduleCheck(ctx context.Context, tenantID, parcelID int64, at time.Time, reason string) error
+	// FindParcelsByNumber returns the parcels of any tenant with this
+	// tracking number, oldest first, for pushes that name nothing else.
+	// Like ClaimDue it serves the tracker across tenants. None is
+	// ErrNotFound.
+	FindParcelsByNumber(ctx context.Context, trackingNumber string) ([]shipment.Parcel, error)
+	// CountDue counts parcels due at now and not leased: the backlog.
+	CountDue(ctx context.Context, now time.Time) (int, error)
+
 	// IngestEvents validates, repairs and stores events, each naming its
 	// parcel by ParcelID; events already stored (same parcel and hash) are
 	// skipped. Rejected events are left out and reported in the result. In
@@ -75,6 +99,8 @@ type Store interface {
 	// in time order.
 	ListEvents(ctx context.Context, tenantID, shipmentID int64) ([]shipment.Event, error)
 
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
 	// Close releases the database handles.
 	Close() error
 }
@@ -117,6 +143,16 @@ type CheckResult struct {
 	NextCheckAt time.Time // zero: not scheduled again
 	Result      string    // short outcome, e.g. "ok", "not_found", "error"
 	Err         string    // empty on success; a failure increments ConsecutiveErrors
+	// Reason says why NextCheckAt is what it is; stored as the parcel's
+	// NextCheckReason.
+	Reason string
+}
+
+// ParcelCheck is one parcel's check outcome for RescheduleMany.
+type ParcelCheck struct {
+	TenantID, ParcelID int64
+	Owner              string // the lease the check was made under
+	CheckResult
 }
 
 // IngestResult reports what IngestEvents did.

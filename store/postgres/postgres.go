@@ -173,6 +173,7 @@ func (engine) Time(t time.Time) any { return t }
 func (engine) JSON(b []byte) any    { return b }
 func (engine) ForUpdate() string    { return " FOR UPDATE" }
 func (engine) SkipLocked() string   { return " FOR UPDATE SKIP LOCKED" }
+func (engine) TimeType() string     { return "timestamptz" }
 func (engine) Close() error         { return nil }
 
 func (engine) UniqueViolation(err error) bool {

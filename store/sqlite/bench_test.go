@@ -25,6 +25,9 @@ func benchStore(b *testing.B) *Store {
 // and status derivation, into a SQLite file.
 func BenchmarkIngest(b *testing.B) { storetest.BenchmarkIngest(b, benchStore(b)) }
 
+// rawChunk is the rows per statement of the baseline.
+const rawChunk = 200
+
 // BenchmarkRawInsert is the baseline: the same rows (hashes precomputed),
 // plain multi-row INSERTs in one transaction per batch, nothing else.
 func BenchmarkRawInsert(b *testing.B) {
@@ -33,7 +36,7 @@ func BenchmarkRawInsert(b *testing.B) {
 	ctx := context.Background()
 	const size = 1000
 	row := "(" + strings.Repeat("?, ", nInsertCols-1) + "?)"
-	stmt := "INSERT INTO events (" + insertCols + ") VALUES " + strings.Repeat(row+", ", chunkRows-1) + row
+	stmt := "INSERT INTO events (" + insertCols + ") VALUES " + strings.Repeat(row+", ", rawChunk-1) + row
 	prep, err := s.write.PrepareContext(ctx, stmt)
 	if err != nil {
 		b.Fatal(err)
@@ -46,10 +49,10 @@ func BenchmarkRawInsert(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		args := make([]any, 0, chunkRows*nInsertCols)
-		for c := 0; c < size; c += chunkRows {
+		args := make([]any, 0, rawChunk*nInsertCols)
+		for c := 0; c < size; c += rawChunk {
 			args = args[:0]
-			for _, e := range batch[c : c+chunkRows] {
+			for _, e := range batch[c : c+rawChunk] {
 				args = append(args, e.ParcelID, e.Time.UnixMicro(), e.LocalTime, e.Zone, e.UTCOffset, string(e.OffsetSource),
 					e.Location.Text, e.Location.City, e.Location.State, e.Location.PostalCode, e.Location.Country,
 					e.Code, e.Text, e.Language, string(e.Status), string(e.Substatus), e.Hash, int64(0))

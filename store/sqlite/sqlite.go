@@ -139,6 +139,7 @@ func (engine) Time(t time.Time) any { return t.UnixMicro() }
 func (engine) JSON(b []byte) any    { return string(b) }
 func (engine) ForUpdate() string    { return "" }
 func (engine) SkipLocked() string   { return "" }
+func (engine) TimeType() string     { return "INTEGER" }
 func (engine) Close() error         { return nil }
 
 func (engine) UniqueViolation(err error) bool {

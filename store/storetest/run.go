@@ -44,6 +44,11 @@ func Run(t *testing.T, open Opener) {
 		{"ClaimDue", testClaimDue},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"LeaseLifecycle", testLeaseLifecycle},
+		{"ScheduleReason", testScheduleReason},
+		{"RescheduleMany", testRescheduleMany},
+		{"ScheduleCheck", testScheduleCheck},
+		{"FindParcelsByNumber", testFindParcelsByNumber},
+		{"CountDue", testCountDue},
 		{"MigrationsRerun", testMigrationsRerun},
 	}
 	for _, tc := range tests {

@@ -58,6 +58,9 @@ type Engine interface {
 	// SkipLocked is appended to the due-parcel scan: locked rows are
 	// skipped rather than waited for.
 	SkipLocked() string
+	// TimeType is the SQL type of time columns, for casts of parameters
+	// whose type the statement does not imply ("timestamptz", "INTEGER").
+	TimeType() string
 	// InsertEvents stores events in bulk, skipping those whose (parcel,
 	// hash) already exists, and returns the keys actually inserted.
 	InsertEvents(ctx context.Context, q Querier, events []shipment.Event, ingestedAt time.Time) ([]Key, error)

@@ -3,95 +3,20 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 )
 
-// parcelState is what ingest needs to know about a parcel in the batch.
+// parcelState is what ingest needs to know about a parcel in the batch and
+// its shipment, as read under the shipment's lock.
 type parcelState struct {
 	id, shipmentID          int64
 	carrier, trackingNumber string
 	progress                shipment.Progress
-}
-
-// IngestEvents implements store.Store.
-//
-// The transaction: lock the shipments the batch touches (PostgreSQL; SQLite
-// has one writer), insert the new events in bulk with duplicates skipped by
-// the (parcel_id, hash) unique index, then move each touched parcel and
-// shipment forward. When every new status-bearing event is later than what
-// a row has already seen, its progress is extended in memory; otherwise
-// (a late or out-of-order event) it is derived again from all its events.
-func (s *Store) IngestEvents(ctx context.Context, tenantID int64, events []shipment.Event) (store.IngestResult, error) {
-	var res store.IngestResult
-	if len(events) == 0 {
-		return res, nil
-	}
-	now := s.clock()
-	valid := make([]shipment.Event, 0, len(events))
-	for i, e := range events {
-		ne, repairs, err := shipment.NormalizeEvent(e, now)
-		if err != nil {
-			s.log.WarnContext(ctx, "event rejected", "tenant_id", tenantID, "parcel_id", e.ParcelID, "index", i, "error", err)
-			res.Rejected = append(res.Rejected, store.Rejection{Index: i, Err: err})
-			continue
-		}
-		if len(repairs) > 0 {
-			s.log.InfoContext(ctx, "event repaired", "tenant_id", tenantID, "parcel_id", e.ParcelID, "index", i, "repairs", repairString(repairs))
-			res.Repaired = append(res.Repaired, store.Repaired{Index: i, Repairs: repairs})
-		}
-		valid = append(valid, ne)
-	}
-	if len(valid) == 0 {
-		return res, nil
-	}
-
-	var inserted, dups int
-	err := s.eng.Tx(ctx, func(q Querier) error {
-		inserted, dups = 0, 0
-		parcels, shipments, err := s.lockParcels(ctx, q, tenantID, valid)
-		if err != nil {
-			return err
-		}
-		// Hash with the parcel's carrier and number; drop repeats within the batch.
-		seen := make(map[Key]bool, len(valid))
-		batch := valid[:0:0]
-		for _, e := range valid {
-			p := parcels[e.ParcelID]
-			e.Hash = shipment.HashEvent(p.carrier, p.trackingNumber, &e)
-			k := Key{e.ParcelID, e.Hash}
-			if seen[k] {
-				dups++
-				continue
-			}
-			seen[k] = true
-			batch = append(batch, e)
-		}
-		keys, err := s.eng.InsertEvents(ctx, q, batch, now)
-		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		inserted = len(keys)
-		dups += len(batch) - inserted
-		isNew := make(map[Key]bool, len(keys))
-		for _, k := range keys {
-			isNew[k] = true
-		}
-		fresh := batch[:0:0]
-		for _, e := range batch {
-			if isNew[Key{e.ParcelID, e.Hash}] && e.HasStatus() {
-				fresh = append(fresh, e)
-			}
-		}
-		return s.advance(ctx, q, parcels, shipments, fresh)
-	})
-	if err != nil {
-		return res, fmt.Errorf("store: ingest events: %w", err)
-	}
-	res.Inserted, res.Duplicates = inserted, dups
-	return res, nil
 }
 
 // shipmentState is a shipment's progress as read under its lock.
@@ -100,144 +25,380 @@ type shipmentState struct {
 	progress shipment.Progress
 }
 
-// lockParcels loads the batch's parcels, checking they all belong to the
-// tenant, and their shipments' progress, after locking those shipments in
-// ID order (so that concurrent batches for one shipment apply one after the
-// other and never deadlock).
-func (s *Store) lockParcels(ctx context.Context, q Querier, tenantID int64, events []shipment.Event) (map[int64]*parcelState, map[int64]*shipmentState, error) {
-	ids := make([]any, 0, 4)
-	want := map[int64]bool{}
-	for _, e := range events {
-		if !want[e.ParcelID] {
-			want[e.ParcelID] = true
-			ids = append(ids, e.ParcelID)
-		}
-	}
-	in := placeholders(2, len(ids))
-	args := append([]any{tenantID}, ids...)
-	rows, err := q.Query(ctx, `SELECT id, `+progressCols+` FROM shipments WHERE id IN (
-		SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND id IN (`+in+`)) ORDER BY id`+s.eng.ForUpdate(), args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	ships, err := collect(rows, func(r Rows) (*shipmentState, error) {
-		sh := &shipmentState{}
-		return sh, r.Scan(append([]any{&sh.id}, progressDest(&sh.progress)...)...)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	shipments := make(map[int64]*shipmentState, len(ships))
-	for _, sh := range ships {
-		shipments[sh.id] = sh
-	}
-	rows, err = q.Query(ctx, `SELECT id, shipment_id, carrier, tracking_number, `+progressCols+`
-		FROM parcels WHERE tenant_id = $1 AND id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	list, err := collect(rows, func(r Rows) (*parcelState, error) {
-		p := &parcelState{}
-		dest := append([]any{&p.id, &p.shipmentID, &p.carrier, &p.trackingNumber}, progressDest(&p.progress)...)
-		return p, r.Scan(dest...)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	parcels := make(map[int64]*parcelState, len(list))
-	for _, p := range list {
-		parcels[p.id] = p
-	}
-	for id := range want {
-		if parcels[id] == nil {
-			return nil, nil, fmt.Errorf("parcel %d: %w", id, store.ErrNotFound)
-		}
-	}
-	return parcels, shipments, nil
+// locked is the batch's parcels and shipments as read under lock.
+type locked struct {
+	parcels   map[int64]*parcelState
+	order     []*parcelState // by shipment ID, then parcel ID
+	shipments map[int64]*shipmentState
 }
 
-// advance moves the progress of every parcel and shipment that received
-// new status-bearing events.
-func (s *Store) advance(ctx context.Context, q Querier, parcels map[int64]*parcelState, shipments map[int64]*shipmentState, fresh []shipment.Event) error {
-	if len(fresh) == 0 {
-		return nil
+// IngestEvents implements store.Store.
+//
+// Everything that needs no lock happens first, spread over the available
+// cores: validation, reading the parcels' carrier and tracking number
+// (which also checks they are the tenant's), hashing and the removal of
+// repeats within the batch. The transaction then locks the shipments the
+// batch touches (PostgreSQL; SQLite has one writer), checks the parcels'
+// carrier and number have not changed meanwhile, lets the engine store the
+// events that are new, and moves each touched parcel and shipment forward
+// from its stored progress and only the events just inserted (advance).
+func (s *Store) IngestEvents(ctx context.Context, tenantID int64, events []shipment.Event) (store.IngestResult, error) {
+	var res store.IngestResult
+	if len(events) == 0 {
+		return res, nil
 	}
-	byParcel := map[int64][]shipment.Event{}
-	byShipment := map[int64][]shipment.Event{}
-	for _, e := range fresh {
-		byParcel[e.ParcelID] = append(byParcel[e.ParcelID], e)
-		sid := parcels[e.ParcelID].shipmentID
-		byShipment[sid] = append(byShipment[sid], e)
+	valid, ids, idents, err := s.prepareEvents(ctx, tenantID, events, &res)
+	if err != nil {
+		return res, fmt.Errorf("store: ingest events: %w", err)
 	}
-	// history holds each refolded shipment's status-bearing events, loaded
-	// at most once (after the insert, so it includes the new ones).
-	history := map[int64][]shipment.Event{}
-	load := func(sid int64) ([]shipment.Event, error) {
-		if h, ok := history[sid]; ok {
-			return h, nil
-		}
-		rows, err := q.Query(ctx, `SELECT parcel_id, occurred_at, status, substatus, hash FROM events
-			WHERE parcel_id IN (SELECT id FROM parcels WHERE shipment_id = $1) AND status <> ''`, sid)
+	if len(valid) == 0 {
+		return res, nil
+	}
+	batch, repeats := dedupeBatch(valid)
+
+	var inserted, dups int
+	err = s.eng.Tx(ctx, func(q Querier) error {
+		l, err := s.lockParcels(ctx, q, tenantID, ids)
 		if err != nil {
+			return err
+		}
+		b, d := batch, repeats
+		if renamed(l.parcels, idents) {
+			// The carrier or number changed since it was read: hash again
+			// with what is now stored.
+			cur := make(map[int64]parcelIdent, len(l.parcels))
+			for id, p := range l.parcels {
+				cur[id] = parcelIdent{p.carrier, p.trackingNumber}
+			}
+			hashEvents(valid, cur)
+			b, d = dedupeBatch(valid)
+		}
+		keys, err := s.eng.InsertEvents(ctx, q, b, s.clock())
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		inserted, dups = len(keys), d+len(b)-len(keys)
+		return s.advance(ctx, q, l, freshEvents(b, keys))
+	})
+	if err != nil {
+		return res, fmt.Errorf("store: ingest events: %w", err)
+	}
+	res.Inserted, res.Duplicates = inserted, dups
+	return res, nil
+}
+
+// prepChunk is one worker's share of prepareEvents.
+type prepChunk struct {
+	lo, hi   int // index range in the input
+	valid    []shipment.Event
+	rejected []store.Rejection
+	repaired []store.Repaired
+}
+
+// minChunk is the fewest events worth handing to another goroutine.
+const minChunk = 256
+
+// prepareEvents validates and repairs events, recording rejections and
+// repairs in res (and the log), reads the carrier and tracking number of
+// their parcels, and hashes the valid events. It returns the valid events
+// in input order, their distinct parcel IDs and the parcels' identities;
+// a parcel that is missing or another tenant's is ErrNotFound. The parcel
+// query runs while the events are validated, and validation and hashing
+// are split over up to GOMAXPROCS goroutines.
+func (s *Store) prepareEvents(ctx context.Context, tenantID int64, events []shipment.Event, res *store.IngestResult) ([]shipment.Event, []int64, map[int64]parcelIdent, error) {
+	now := s.clock()
+	all := distinctParcels(events)
+	var (
+		idents   map[int64]parcelIdent
+		identErr error
+		ready    = make(chan struct{})
+	)
+	go func() {
+		defer close(ready)
+		idents, identErr = s.parcelIdents(ctx, s.eng.Reader(), tenantID, all)
+	}()
+
+	n := min(runtime.GOMAXPROCS(0), max(1, len(events)/minChunk))
+	chunks := make([]prepChunk, n)
+	work := func(c *prepChunk) {
+		c.valid = make([]shipment.Event, 0, c.hi-c.lo)
+		for i := c.lo; i < c.hi; i++ {
+			ne, repairs, err := shipment.NormalizeEvent(events[i], now)
+			if err != nil {
+				c.rejected = append(c.rejected, store.Rejection{Index: i, Err: err})
+				continue
+			}
+			if len(repairs) > 0 {
+				c.repaired = append(c.repaired, store.Repaired{Index: i, Repairs: repairs})
+			}
+			c.valid = append(c.valid, ne)
+		}
+		<-ready
+		if identErr == nil {
+			hashEvents(c.valid, idents)
+		}
+	}
+	var wg sync.WaitGroup
+	for k := range chunks {
+		c := &chunks[k]
+		c.lo, c.hi = k*len(events)/n, (k+1)*len(events)/n
+		if k > 0 {
+			wg.Go(func() { work(c) })
+		}
+	}
+	work(&chunks[0])
+	wg.Wait()
+
+	total := 0
+	for k := range chunks {
+		total += len(chunks[k].valid)
+	}
+	valid := make([]shipment.Event, 0, total)
+	for k := range chunks {
+		c := &chunks[k]
+		for _, r := range c.rejected {
+			s.log.WarnContext(ctx, "event rejected", "tenant_id", tenantID, "parcel_id", events[r.Index].ParcelID, "index", r.Index, "error", r.Err)
+		}
+		for _, r := range c.repaired {
+			s.log.InfoContext(ctx, "event repaired", "tenant_id", tenantID, "parcel_id", events[r.Index].ParcelID, "index", r.Index, "repairs", repairString(r.Repairs))
+		}
+		res.Rejected = append(res.Rejected, c.rejected...)
+		res.Repaired = append(res.Repaired, c.repaired...)
+		valid = append(valid, c.valid...)
+	}
+	if identErr != nil {
+		return nil, nil, nil, identErr
+	}
+	ids := distinctParcels(valid)
+	for _, id := range ids {
+		if _, ok := idents[id]; !ok {
+			return nil, nil, nil, fmt.Errorf("parcel %d: %w", id, store.ErrNotFound)
+		}
+	}
+	return valid, ids, idents, nil
+}
+
+// distinctParcels returns the parcel IDs of events, each once, in order of
+// first appearance.
+func distinctParcels(events []shipment.Event) []int64 {
+	var ids []int64
+	seen := make(map[int64]struct{}, 16)
+	last := int64(0)
+	for i := range events {
+		id := events[i].ParcelID
+		if id == last && len(ids) > 0 {
+			continue
+		}
+		last = id
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// parcelIdent is what an event hash is computed from besides the event.
+type parcelIdent struct{ carrier, trackingNumber string }
+
+// parcelIdents reads the carrier and tracking number of those of the
+// parcels ids that are the tenant's.
+func (s *Store) parcelIdents(ctx context.Context, q Querier, tenantID int64, ids []int64) (map[int64]parcelIdent, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sql, args := inList(`SELECT id, carrier, tracking_number FROM parcels WHERE tenant_id = $1 AND id IN (`, `)`, tenantID, ids)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]parcelIdent, len(ids))
+	for rows.Next() {
+		var id int64
+		var p parcelIdent
+		if err := rows.Scan(&id, &p.carrier, &p.trackingNumber); err != nil {
 			return nil, err
 		}
-		h, err := collect(rows, func(r Rows) (shipment.Event, error) {
-			var e shipment.Event
-			return e, r.Scan(&e.ParcelID, tc(&e.Time), &e.Status, &e.Substatus, &e.Hash)
-		})
-		history[sid] = h
-		return h, err
+		out[id] = p
 	}
+	return out, rows.Err()
+}
 
-	var parcelRows, shipmentRows [][]any
-	for pid, evs := range byParcel {
-		p := parcels[pid]
-		next := p.progress
-		if shipment.CanExtend(next, evs) {
-			next = shipment.Extend(next, evs)
-		} else {
-			h, err := load(p.shipmentID)
-			if err != nil {
-				return err
-			}
-			mine := make([]shipment.Event, 0, len(h))
-			for _, e := range h {
-				if e.ParcelID == pid {
-					mine = append(mine, e)
-				}
-			}
-			next = shipment.Derive(mine)
+// hashEvents sets each event's hash from its parcel's identity.
+func hashEvents(events []shipment.Event, idents map[int64]parcelIdent) {
+	var (
+		last int64
+		id   parcelIdent
+	)
+	for i := range events {
+		e := &events[i]
+		if e.ParcelID != last || i == 0 {
+			last, id = e.ParcelID, idents[e.ParcelID]
 		}
-		if next == p.progress {
+		e.Hash = shipment.HashEvent(id.carrier, id.trackingNumber, e)
+	}
+}
+
+// dedupeBatch returns events without repeats (keeping the first of each)
+// and the number dropped. events is left as it is; without repeats it is
+// returned itself.
+func dedupeBatch(events []shipment.Event) ([]shipment.Event, int) {
+	seen := make(map[Key]struct{}, len(events))
+	var out []shipment.Event
+	for i := range events {
+		k := Key{events[i].ParcelID, events[i].Hash}
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
+			if out != nil {
+				out = append(out, events[i])
+			}
 			continue
 		}
-		parcelRows = append(parcelRows, append(s.progressArgs(next), s.t(s.clock()), pid))
-	}
-
-	for sid, evs := range byShipment {
-		cur := shipments[sid].progress
-		next := cur
-		if shipment.CanExtend(cur, evs) {
-			next = shipment.Extend(cur, evs)
-		} else {
-			h, err := load(sid)
-			if err != nil {
-				return err
-			}
-			next = shipment.Derive(h)
+		if out == nil {
+			out = make([]shipment.Event, i, len(events))
+			copy(out, events[:i])
 		}
-		if next == cur {
+	}
+	if out == nil {
+		return events, 0
+	}
+	return out, len(events) - len(out)
+}
+
+// renamed reports whether a locked parcel's carrier or number differs from
+// the one its events were hashed with.
+func renamed(parcels map[int64]*parcelState, idents map[int64]parcelIdent) bool {
+	for id, p := range parcels {
+		if idents[id] != (parcelIdent{p.carrier, p.trackingNumber}) {
+			return true
+		}
+	}
+	return false
+}
+
+// freshEvents returns the status-bearing events of batch that were
+// inserted (keys), the only ones that can move a status. The engines
+// return keys in batch order, which is checked by matching them as a
+// subsequence; otherwise they are looked up in a set.
+func freshEvents(batch []shipment.Event, keys []Key) []shipment.Event {
+	fresh := make([]shipment.Event, 0, len(keys))
+	j := 0
+	for i := range batch {
+		if j < len(keys) && keys[j].ParcelID == batch[i].ParcelID && keys[j].Hash == batch[i].Hash {
+			j++
+			if batch[i].HasStatus() {
+				fresh = append(fresh, batch[i])
+			}
+		}
+	}
+	if j == len(keys) {
+		return fresh
+	}
+	fresh = fresh[:0]
+	isNew := make(map[Key]struct{}, len(keys))
+	for _, k := range keys {
+		isNew[k] = struct{}{}
+	}
+	for i := range batch {
+		if !batch[i].HasStatus() {
 			continue
 		}
-		shipmentRows = append(shipmentRows, append(s.progressArgs(next), s.t(s.clock()), sid))
+		if _, ok := isNew[Key{batch[i].ParcelID, batch[i].Hash}]; ok {
+			fresh = append(fresh, batch[i])
+		}
 	}
-	if err := q.ExecBatch(ctx, `UPDATE parcels SET (`+progressCols+`, updated_at) = (`+placeholders(1, 14)+`) WHERE id = $15`, parcelRows); err != nil {
-		return fmt.Errorf("update parcels: %w", err)
+	return fresh
+}
+
+// lockParcels loads the batch's parcels with their shipments' progress,
+// checking they all belong to the tenant, in one query that locks the
+// shipments and parcels (PostgreSQL) in shipment ID order: concurrent
+// batches for one shipment apply one after the other and never deadlock,
+// and no other transaction can add events to these parcels meanwhile (the
+// events' foreign key takes a share lock on the parcel), so the engine may
+// look up which events are stored before inserting.
+func (s *Store) lockParcels(ctx context.Context, q Querier, tenantID int64, ids []int64) (*locked, error) {
+	sql, args := inList(`SELECT p.id, p.shipment_id, p.carrier, p.tracking_number, `+parcelProgressCols+`, `+shipmentProgressCols+`
+		FROM parcels p JOIN shipments s ON s.id = p.shipment_id
+		WHERE p.tenant_id = $1 AND p.id IN (`, `) ORDER BY s.id, p.id`+s.eng.ForUpdate(), tenantID, ids)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
 	}
-	if err := q.ExecBatch(ctx, `UPDATE shipments SET (`+progressCols+`, updated_at) = (`+placeholders(1, 14)+`) WHERE id = $15`, shipmentRows); err != nil {
-		return fmt.Errorf("update shipments: %w", err)
+	defer rows.Close()
+	l := &locked{
+		parcels:   make(map[int64]*parcelState, len(ids)),
+		order:     make([]*parcelState, 0, len(ids)),
+		shipments: make(map[int64]*shipmentState, len(ids)),
 	}
-	return nil
+	states := make([]parcelState, len(ids))
+	ships := make([]shipmentState, len(ids))
+	dest := make([]any, 0, 4+2*nProgressCols)
+	for n := 0; rows.Next(); n++ {
+		if n == len(states) {
+			return nil, fmt.Errorf("lock parcels: more rows than parcels")
+		}
+		p, sh := &states[n], &ships[n]
+		dest = append(dest[:0], &p.id, &p.shipmentID, &p.carrier, &p.trackingNumber)
+		dest = append(dest, progressDest(&p.progress)...)
+		dest = append(dest, progressDest(&sh.progress)...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		l.parcels[p.id] = p
+		l.order = append(l.order, p)
+		if l.shipments[p.shipmentID] == nil {
+			sh.id = p.shipmentID
+			l.shipments[sh.id] = sh
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if l.parcels[id] == nil {
+			return nil, fmt.Errorf("parcel %d: %w", id, store.ErrNotFound)
+		}
+	}
+	return l, nil
+}
+
+// nProgressCols is the number of columns in progressCols.
+var nProgressCols = len(strings.Split(progressCols, ","))
+
+// parcelProgressCols and shipmentProgressCols are progressCols qualified
+// by the aliases lockParcels uses.
+var (
+	parcelProgressCols   = qualify("p", progressCols)
+	shipmentProgressCols = qualify("s", progressCols)
+)
+
+func qualify(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// inList returns head + "$2, …" + tail and the arguments first, ids…. The
+// list is padded to a power of two by repeating the first ID, so a handful
+// of statement texts serve every batch and stay prepared.
+func inList(head, tail string, first int64, ids []int64) (string, []any) {
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, 0, n+1)
+	args = append(args, first)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	for len(args) < n+1 {
+		args = append(args, ids[0])
+	}
+	return head + placeholders(2, n) + tail, args
 }
 
 func repairString(rs []shipment.Repair) string {

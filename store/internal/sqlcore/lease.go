@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/waypost/waypost/shipment"
@@ -79,13 +80,14 @@ func (s *Store) Reschedule(ctx context.Context, tenantID, parcelID int64, owner 
 	cleanResult := func(field string, v *string) { *v = shipment.CleanString(field, *v, shipment.MaxShortBytes, &rs) }
 	cleanResult("last_result", &c.Result)
 	cleanResult("last_error", &c.Err)
+	cleanResult("next_check_reason", &c.Reason)
 	err := s.eng.Tx(ctx, func(q Querier) error {
 		n, err := q.Exec(ctx, `UPDATE parcels SET
 				last_checked_at = $4, last_result = $5, last_error = $6,
 				consecutive_errors = (consecutive_errors + 1) * $7,
-				next_check_at = $8, lease_owner = '', lease_until = NULL, updated_at = $9
+				next_check_at = $8, next_check_reason = $10, lease_owner = '', lease_until = NULL, updated_at = $9
 			WHERE id = $1 AND tenant_id = $2 AND lease_owner = $3 AND lease_owner <> ''`,
-			parcelID, tenantID, owner, s.t(checked), c.Result, c.Err, failed, s.t(c.NextCheckAt), s.t(s.clock()))
+			parcelID, tenantID, owner, s.t(checked), c.Result, c.Err, failed, s.t(c.NextCheckAt), s.t(s.clock()), c.Reason)
 		if err != nil {
 			return err
 		}
@@ -111,4 +113,82 @@ func (s *Store) leaseOutcome(ctx context.Context, q Querier, updated int64, tena
 		return store.ErrNotFound
 	}
 	return store.ErrLeaseLost
+}
+
+// rescheduleChunk bounds the rows of one RescheduleMany statement (nine
+// parameters each, under SQLite's and PostgreSQL's parameter limits).
+const rescheduleChunk = 500
+
+// RescheduleMany implements store.Store: one UPDATE … FROM (VALUES …) per
+// chunk, all in one transaction, returning the rows it moved so that the
+// others are known to have lost their lease.
+func (s *Store) RescheduleMany(ctx context.Context, checks []store.ParcelCheck) ([]int64, error) {
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	now := s.clock()
+	tt := s.eng.TimeType()
+	var lost []int64
+	err := s.eng.Tx(ctx, func(q Querier) error {
+		lost = lost[:0]
+		for from := 0; from < len(checks); from += rescheduleChunk {
+			chunk := checks[from:min(len(checks), from+rescheduleChunk)]
+			args := make([]any, 0, len(chunk)*9+1)
+			args = append(args, s.t(now))
+			var b strings.Builder
+			for i, c := range chunk {
+				failed := 0
+				if c.Err != "" {
+					failed = 1
+				}
+				checked := c.CheckedAt
+				if checked.IsZero() {
+					checked = now
+				}
+				var rs []shipment.Repair
+				res := shipment.CleanString("last_result", c.Result, shipment.MaxShortBytes, &rs)
+				errText := shipment.CleanString("last_error", c.Err, shipment.MaxShortBytes, &rs)
+				reason := shipment.CleanString("next_check_reason", c.Reason, shipment.MaxShortBytes, &rs)
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&b, "(CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS %s), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER), CAST($%d AS %s), CAST($%d AS TEXT))",
+					n+1, n+2, n+3, n+4, tt, n+5, n+6, n+7, n+8, tt, n+9)
+				args = append(args, c.ParcelID, c.TenantID, c.Owner, s.t(checked), res, errText, failed, s.t(c.NextCheckAt), reason)
+			}
+			rows, err := q.Query(ctx, `WITH v (id, tenant_id, owner, checked, result, err, failed, next, reason) AS (VALUES `+b.String()+`)
+				UPDATE parcels SET last_checked_at = v.checked, last_result = v.result, last_error = v.err,
+					consecutive_errors = (parcels.consecutive_errors + 1) * v.failed,
+					next_check_at = v.next, next_check_reason = v.reason,
+					lease_owner = '', lease_until = NULL, updated_at = $1
+				FROM v
+				WHERE parcels.id = v.id AND parcels.tenant_id = v.tenant_id AND parcels.lease_owner = v.owner AND v.owner <> ''
+				RETURNING parcels.id`, args...)
+			if err != nil {
+				return err
+			}
+			done, err := collect(rows, func(r Rows) (int64, error) {
+				var id int64
+				return id, r.Scan(&id)
+			})
+			if err != nil {
+				return err
+			}
+			moved := make(map[int64]bool, len(done))
+			for _, id := range done {
+				moved[id] = true
+			}
+			for _, c := range chunk {
+				if !moved[c.ParcelID] {
+					lost = append(lost, c.ParcelID)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: reschedule %d parcels: %w", len(checks), err)
+	}
+	return lost, nil
 }

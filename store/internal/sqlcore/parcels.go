@@ -26,6 +26,11 @@ func (s *Store) CreateParcel(ctx context.Context, tenantID int64, p *shipment.Pa
 	if np.NextCheckAt.IsZero() {
 		np.NextCheckAt = now
 	}
+	var rs []shipment.Repair
+	np.NextCheckReason = shipment.CleanString("next_check_reason", np.NextCheckReason, shipment.MaxShortBytes, &rs)
+	if np.NextCheckReason == "" {
+		np.NextCheckReason = "new parcel"
+	}
 	np.NextCheckAt = np.NextCheckAt.UTC().Truncate(time.Microsecond)
 	extra := []byte("{}")
 	if len(np.Extra) > 0 {
@@ -43,7 +48,7 @@ func (s *Store) CreateParcel(ctx context.Context, tenantID int64, p *shipment.Pa
 		}
 		args := []any{tenantID, np.ShipmentID, np.Carrier, np.TrackingNumber, s.eng.JSON(extra), np.Leg}
 		args = append(args, s.progressArgs(np.Progress)...)
-		args = append(args, s.t(np.NextCheckAt), "", nil, nil, "", "", 0, s.t(now), s.t(now))
+		args = append(args, s.t(np.NextCheckAt), "", nil, nil, "", "", 0, s.t(now), s.t(now), np.NextCheckReason)
 		return queryOne(ctx, q, &np.ID, `INSERT INTO parcels (`+strings.Replace(parcelCols, "id, ", "", 1)+`)
 			VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...)
 	})

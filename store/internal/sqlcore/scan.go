@@ -21,7 +21,7 @@ const (
 
 	parcelCols = `id, tenant_id, shipment_id, carrier, tracking_number, extra, leg, ` + progressCols + `,
 	next_check_at, lease_owner, lease_until, last_checked_at, last_result, last_error,
-	consecutive_errors, created_at, updated_at`
+	consecutive_errors, created_at, updated_at, next_check_reason`
 
 	eventCols = `parcel_id, occurred_at, local_time, zone, utc_offset, offset_source,
 	loc_text, city, state, postal_code, country, code, text, language, status, substatus, hash`
@@ -66,7 +66,7 @@ func scanParcel(r Rows) (shipment.Parcel, error) {
 	dest := []any{&p.ID, &p.TenantID, &p.ShipmentID, &p.Carrier, &p.TrackingNumber, &extra, &p.Leg}
 	dest = append(dest, progressDest(&p.Progress)...)
 	dest = append(dest, tc(&p.NextCheckAt), &p.LeaseOwner, tc(&p.LeaseUntil), tc(&p.LastCheckedAt),
-		&p.LastResult, &p.LastError, &p.ConsecutiveErrors, tc(&p.CreatedAt), tc(&p.UpdatedAt))
+		&p.LastResult, &p.LastError, &p.ConsecutiveErrors, tc(&p.CreatedAt), tc(&p.UpdatedAt), &p.NextCheckReason)
 	if err := r.Scan(dest...); err != nil {
 		return p, err
 	}
