@@ -8,26 +8,29 @@ package trackno
 
 func digit(c byte) int { return int(c - '0') }
 
-// upsValue is the value of a character in the UPS-style mod 10: a digit is
-// itself, a letter is (ASCII code - 3) mod 10 (A=2, B=3, ... I=0, J=1).
-func upsValue(c byte) int {
-	if c <= '9' {
-		return int(c - '0')
+// upsValues is the value of a character in the UPS-style mod 10: a digit
+// is itself, a letter is (ASCII code - 3) mod 10 (A=2, B=3, ... I=0, J=1).
+var upsValues = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint8(c - '0')
 	}
-	return int(c-3) % 10
-}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = uint8((c - 3) % 10)
+	}
+	return t
+}()
 
 // mod10Alt is the weighted mod 10 without digit-summing: weights even and
-// odd alternate from the left (index 0 takes even). Letters count as
-// upsValue. Returns the check digit (10 - sum mod 10) mod 10.
+// odd alternate from the left (index 0 takes even). Letters count as in
+// upsValues. Returns the check digit (10 - sum mod 10) mod 10.
 func mod10Alt(s []byte, even, odd int) int {
 	sum := 0
-	for i, c := range s {
-		w := even
-		if i&1 == 1 {
-			w = odd
-		}
-		sum += upsValue(c) * w
+	i := 0
+	for ; i+1 < len(s); i += 2 {
+		sum += int(upsValues[s[i]])*even + int(upsValues[s[i+1]])*odd
+	}
+	if i < len(s) {
+		sum += int(upsValues[s[i]]) * even
 	}
 	return (10 - sum%10) % 10
 }
@@ -36,34 +39,43 @@ func mod10Alt(s []byte, even, odd int) int {
 // payload digit, then 1, 3, ... leftwards.
 func gs1[T ~string | ~[]byte](s T) int {
 	sum := 0
-	w := 3
-	for i := len(s) - 1; i >= 0; i-- {
-		sum += digit(s[i]) * w
-		w = 4 - w
+	i := len(s) - 1
+	for ; i >= 1; i -= 2 {
+		sum += 3*digit(s[i]) + digit(s[i-1])
+	}
+	if i == 0 {
+		sum += 3 * digit(s[0])
 	}
 	return (10 - sum%10) % 10
 }
 
+// luhnDoubled is a digit doubled with its digits summed, as Luhn adds it.
+var luhnDoubled = [10]int{0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
+
 // luhn is the Luhn mod 10: doubling starts at the rightmost payload digit.
 func luhn(s []byte) int {
 	sum := 0
-	double := true
-	for i := len(s) - 1; i >= 0; i-- {
-		d := digit(s[i])
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
+	i := len(s) - 1
+	for ; i >= 1; i -= 2 {
+		sum += luhnDoubled[s[i]-'0'] + digit(s[i-1])
+	}
+	if i == 0 {
+		sum += luhnDoubled[s[0]-'0']
 	}
 	return (10 - sum%10) % 10
 }
 
 // mod7 is the remainder of the payload, read as a decimal number, by 7.
+// Up to 19 digits fit a uint64, which needs one division instead of one
+// per digit.
 func mod7(s []byte) int {
+	if len(s) <= 19 {
+		var v uint64
+		for _, c := range s {
+			v = v*10 + uint64(c-'0')
+		}
+		return int(v % 7)
+	}
 	r := 0
 	for _, c := range s {
 		r = (r*10 + digit(c)) % 7
@@ -93,10 +105,14 @@ func s10Check(s []byte) int {
 
 // weighted sums the payload with repeating weights from the left and
 // returns (sum mod m1) mod m2: FedEx's 3,1,7 and 1,7,3 schemes.
-func weighted(s []byte, w []int, m1, m2 int) int {
+func weighted(s []byte, w [3]int, m1, m2 int) int {
 	sum := 0
-	for i, c := range s {
-		sum += digit(c) * w[i%len(w)]
+	k := 0
+	for _, c := range s {
+		sum += digit(c) * w[k]
+		if k++; k == 3 {
+			k = 0
+		}
 	}
 	return sum % m1 % m2
 }
@@ -120,30 +136,23 @@ func mod3736(s []byte) int {
 
 // glsCheck is GLS's parcel-number check digit: weights 3, 1 from the left,
 // plus one, then the distance to the next multiple of ten.
-func glsCheck(s []byte) int {
-	sum := 1
-	for i, c := range s {
-		w := 3
-		if i&1 == 1 {
-			w = 1
-		}
-		sum += digit(c) * w
-	}
-	return (10 - sum%10) % 10
-}
+func glsCheck(s []byte) int { return (10 - (1+alt(s, 3, 1))%10) % 10 }
 
 // identcode is Deutsche Post's Identcode/Leitcode check digit: weights 4, 9
 // from the left, then the distance to the next multiple of ten.
-func identcode(s []byte) int {
+func identcode(s []byte) int { return (10 - alt(s, 4, 9)%10) % 10 }
+
+// alt sums digits with weights even, odd alternating from the left.
+func alt(s []byte, even, odd int) int {
 	sum := 0
-	for i, c := range s {
-		w := 4
-		if i&1 == 1 {
-			w = 9
-		}
-		sum += digit(c) * w
+	i := 0
+	for ; i+1 < len(s); i += 2 {
+		sum += digit(s[i])*even + digit(s[i+1])*odd
 	}
-	return (10 - sum%10) % 10
+	if i < len(s) {
+		sum += digit(s[i]) * even
+	}
+	return sum
 }
 
 // alnum36 is the check-character alphabet of mod3736.

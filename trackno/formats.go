@@ -1,10 +1,6 @@
 package trackno
 
-import (
-	"fmt"
-
-	"github.com/waypost/waypost/carrier"
-)
+import "fmt"
 
 // format is one tracking-number format: its structure, its check digit
 // and what it decodes to. The tables in formats_*.go list them; init
@@ -28,7 +24,7 @@ type format struct {
 	bonus func(n []byte) (float64, Reasons)
 	// emit turns a match into candidates when the carrier depends on the
 	// number (S10 issuers) or several carriers share the barcode.
-	emit func(f *format, n []byte, base Candidate, out []Candidate) []Candidate
+	emit func(n []byte, base cand, out []cand) []cand
 
 	// checkSpan is the part of the number the check digit protects, check
 	// digit last: from, to with to <= 0 counted from the end. The zero
@@ -39,12 +35,15 @@ type format struct {
 	strength   float64 // share of the remaining doubt a valid check removes
 	specific   bool    // has a distinctive prefix or suffix
 	shared     []share // carriers that move parcels under this barcode
-	sharedInfo []*carrier.Info
+	sharedRefs []*carrierRef
 
-	compiled []*pattern
-	first    uint64 // union of the first-byte masks
-	info     *carrier.Info
-	order    int
+	compiled   []*pattern
+	ref        *carrierRef
+	index      uint16 // in formats
+	countryIdx uint16 // country index of the numbers' country
+	// fanOut is the most candidates one match can add: emit may name two
+	// carriers, and each shared carrier adds one.
+	fanOut int
 }
 
 // share names a carrier that also handles parcels under a format.
@@ -56,20 +55,26 @@ type share struct {
 // maxNumber is the longest normalised number any format accepts, plus room.
 const maxNumber = 48
 
-var (
-	formats []*format
-	byLen   [maxNumber + 1][]*format
-)
+// formats lists every format in table order; table order breaks ranking
+// ties.
+var formats []*format
+
+// maxCands bounds the candidates of one number before ranking; register
+// checks that no length and first byte can exceed it, so a Detector keeps
+// its candidates in fixed arrays.
+const maxCands = 24
+
+// maxCarriers bounds the carriers the formats can name, for the set
+// finish keeps; refOf checks it.
+const maxCarriers = 1024
 
 func register(tables ...[]*format) {
 	for _, t := range tables {
-		for _, f := range t {
-			f.order = len(formats)
-			formats = append(formats, f)
-		}
+		formats = append(formats, t...)
 	}
 	seen := map[string]bool{}
-	for _, f := range formats {
+	for i, f := range formats {
+		f.index = uint16(i)
 		if seen[f.id] {
 			panic("trackno: duplicate format id " + f.id)
 		}
@@ -81,40 +86,51 @@ func register(tables ...[]*format) {
 			panic("trackno: format " + f.id + ": check and valid disagree")
 		}
 		if f.carrier != "" {
-			f.info = carrier.LookupPtr(f.carrier)
-			if f.info == nil {
+			f.ref = refOf(f.carrier)
+			if f.ref == nil {
 				panic(fmt.Sprintf("trackno: format %s names unknown carrier %q", f.id, f.carrier))
 			}
 		}
 		for _, s := range f.shared {
-			if carrier.LookupPtr(s.slug) == nil {
+			r := refOf(s.slug)
+			if r == nil {
 				panic(fmt.Sprintf("trackno: format %s shares with unknown carrier %q", f.id, s.slug))
 			}
+			f.sharedRefs = append(f.sharedRefs, r)
 		}
-		lens := map[int]bool{}
+		f.countryIdx = noCountry
+		if f.ref != nil {
+			f.countryIdx = f.ref.countryIdx
+		}
+		if f.country != "" {
+			f.countryIdx = countryOf(f.country)
+		}
+		f.fanOut = 1 + len(f.shared)
+		if f.emit != nil {
+			f.fanOut = 2 + len(f.shared)
+		}
 		for _, src := range f.pats {
-			p := compilePattern(src)
-			f.compiled = append(f.compiled, p)
-			f.first |= p.first
-			for l := p.minLen; l <= p.maxLen && l <= maxNumber; l++ {
-				lens[l] = true
-			}
+			f.compiled = append(f.compiled, compilePattern(src))
 		}
-		for l := range lens {
-			byLen[l] = append(byLen[l], f)
-		}
+		addRoutes(f)
 	}
-	// Keep each length's list in table order so ranking ties are stable.
-	for l := range byLen {
-		list := byLen[l]
-		for i := 1; i < len(list); i++ {
-			for j := i; j > 0 && list[j].order < list[j-1].order; j-- {
-				list[j], list[j-1] = list[j-1], list[j]
+	for l := range routes {
+		for first := range routes[l] {
+			n := 1 // the hand-over candidate a destination hint adds
+			for _, r := range routes[l][first] {
+				if r.rest == 0 { // the last route of its format
+					n += r.f.fanOut
+				}
+			}
+			if n > maxCands {
+				panic(fmt.Sprintf("trackno: up to %d candidates for length %d, more than maxCands", n, l))
 			}
 		}
 	}
 }
 
+// matches reports whether n fits one of f's patterns; the reference
+// matcher, used by tests.
 func (f *format) matches(n []byte, allDigits bool) bool {
 	for _, p := range f.compiled {
 		if p.match(n, allDigits) {
@@ -183,9 +199,58 @@ func spans(ss ...span) func(n string, dst []Field) []Field {
 	}
 }
 
-// lookup returns a meaning function over a table.
+// lookup returns a meaning function over a table. Codes of one or two
+// letters or digits, and codes of three digits, are looked up in a dense
+// array built once, so decoding does not hash.
 func lookup(t map[string]string) func(string) string {
+	if d, ok := denseCodes(t); ok {
+		return func(v string) string {
+			if k, ok := codeIndex(v); ok && k < len(d) {
+				return d[k]
+			}
+			return ""
+		}
+	}
 	return func(v string) string { return t[v] }
+}
+
+// codeIndex maps a code of one or two symbols of 0-9A-Z to 0..1331 (1..36
+// for one symbol, 37 + 36a + b for two) and a code of three digits to
+// 1332 + its value.
+func codeIndex[T ~string | ~[]byte](v T) (int, bool) {
+	switch len(v) {
+	case 1:
+		if a := sym[v[0]]; a < 36 {
+			return 1 + int(a), true
+		}
+	case 2:
+		if a, b := sym[v[0]], sym[v[1]]; a < 36 && b < 36 {
+			return 37 + 36*int(a) + int(b), true
+		}
+	case 3:
+		if a, b, c := sym[v[0]], sym[v[1]], sym[v[2]]; a < 10 && b < 10 && c < 10 {
+			return 1332 + 100*int(a) + 10*int(b) + int(c), true
+		}
+	}
+	return 0, false
+}
+
+// denseCodes lays t out by codeIndex, if every key has such an index.
+func denseCodes(t map[string]string) ([]string, bool) {
+	size := 0
+	for k := range t {
+		i, ok := codeIndex(k)
+		if !ok {
+			return nil, false
+		}
+		size = max(size, i+1)
+	}
+	d := make([]string, size)
+	for k, v := range t {
+		i, _ := codeIndex(k)
+		d[i] = v
+	}
+	return d, true
 }
 
 // checks -----------------------------------------------------------------

@@ -15,7 +15,7 @@ var intlFormats = []*format{
 		valid:  func(n []byte) bool { return int(n[10]-'0') == s10Check(n[2:10]) },
 		fields: s10Fields,
 		bonus: func(n []byte) (float64, Reasons) {
-			if s10Service(string(n[:2])) != "" {
+			if s10ServiceOf(n[0], n[1]) != "" {
 				return 0.03, ReasonCountry | ReasonServiceCode
 			}
 			return 0, ReasonCountry

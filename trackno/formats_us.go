@@ -20,7 +20,7 @@ var usFormats = []*format{
 			span{name: "package_id", from: 10, to: 17},
 		),
 		bonus: func(n []byte) (float64, Reasons) {
-			if _, ok := upsServices[string(n[8:10])]; ok {
+			if k, _ := codeIndex(n[8:10]); upsServiceKnown[k] {
 				return 0.02, ReasonServiceCode
 			}
 			return 0, 0
@@ -167,7 +167,7 @@ var usFormats = []*format{
 			if len(b) == 22 {
 				b = b[2:]
 			}
-			return append(dst, Field{Name: "service_type", Value: b[:2], Meaning: uspsServices[b[:2]]},
+			return append(dst, Field{Name: "service_type", Value: b[:2], Meaning: uspsServiceMeaning(b[:2])},
 				Field{Name: "mailer_id", Value: b[2:11]}, Field{Name: "package_id", Value: b[11:19]})
 		},
 		prior: 0.3, strength: 0.6,
@@ -291,19 +291,34 @@ var usFormats = []*format{
 }
 
 var (
-	w317 = []int{3, 1, 7}
-	w173 = []int{1, 7, 3}
+	w317 = [3]int{3, 1, 7}
+	w173 = [3]int{1, 7, 3}
+
+	impbAIMeaning      = lookup(impbAI)
+	uspsSTCMeaning     = lookup(uspsSTC)
+	uspsServiceMeaning = lookup(uspsServices)
 )
 
+// upsServiceKnown marks the codeIndex of every code in upsServices.
+var upsServiceKnown = func() (t [1332]bool) {
+	for k := range upsServices {
+		i, ok := codeIndex(k)
+		if !ok || i >= len(t) {
+			panic("trackno: UPS service code " + k + " is not two symbols")
+		}
+		t[i] = true
+	}
+	return t
+}()
+
 // upsEmit adds USPS as the last-mile carrier of UPS SurePost (service YW).
-func upsEmit(f *format, n []byte, base Candidate, out []Candidate) []Candidate {
+func upsEmit(n []byte, base cand, out []cand) []cand {
 	out = append(out, base)
-	if string(n[8:10]) == "YW" {
+	if n[8] == 'Y' && n[9] == 'W' {
 		c := base
-		c.info = uspsInfo
-		c.Carrier, c.Name = uspsInfo.Slug, uspsInfo.Name
-		c.Score = base.Score * 0.6
-		c.Reasons |= ReasonSharedBarcode
+		c.carrier = uspsRef.id
+		c.score = base.score * 0.6
+		c.reasons |= ReasonSharedBarcode
 		out = append(out, c)
 	}
 	return out
@@ -393,8 +408,8 @@ func impbFields(ok func(string) bool) func(n string, dst []Field) []Field {
 			mid = 6
 		}
 		return append(dst,
-			Field{Name: "application_identifier", Value: b[:2], Meaning: impbAI[b[:2]]},
-			Field{Name: "service_type_code", Value: b[2:5], Meaning: uspsSTC[b[2:5]]},
+			Field{Name: "application_identifier", Value: b[:2], Meaning: impbAIMeaning(b[:2])},
+			Field{Name: "service_type_code", Value: b[2:5], Meaning: uspsSTCMeaning(b[2:5])},
 			Field{Name: "mailer_id", Value: b[5 : 5+mid]},
 			Field{Name: "serial", Value: b[5+mid : len(b)-1]},
 		)

@@ -3,6 +3,8 @@ package trackno
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/waypost/waypost/carrier"
 )
 
 func fuzzSeeds(f *testing.F) {
@@ -33,7 +35,9 @@ func FuzzDetect(f *testing.F) {
 			if i > 0 && c.Score > r.Candidates[i-1].Score {
 				t.Fatalf("unsorted candidates for %q", in)
 			}
-			_ = c.URL()
+			if info := carrier.LookupPtr(c.Carrier); info == nil || c.URL() != info.TrackingURL(r.Number) {
+				t.Fatalf("%s: URL %q differs from the directory's", in, c.URL())
+			}
 			_ = c.Fields()
 		}
 		for i := 0; i < len(r.Number); i++ {

@@ -125,6 +125,8 @@ func compilePattern(src string) *pattern {
 
 // match reports whether n, a normalised number, fits the pattern;
 // allDigits says n has no letter, which lets the digit tail go untested.
+// The detector matches through routes instead; match is the reference the
+// routes are tested against.
 func (p *pattern) match(n []byte, allDigits bool) bool {
 	if len(n) < p.minLen || len(n) > p.maxLen {
 		return false
@@ -148,4 +150,117 @@ func (p *pattern) match(n []byte, allDigits bool) bool {
 		}
 	}
 	return true
+}
+
+// masksAt lays the pattern out for one length: the mask of each position.
+func (p *pattern) masksAt(l int) []uint64 {
+	if l < p.minLen || l > p.maxLen {
+		return nil
+	}
+	out := make([]uint64, 0, l)
+	for k, a := range p.atoms {
+		cnt := a.min
+		if k == p.varAtom {
+			cnt += l - p.minLen
+		}
+		for j := 0; j < cnt; j++ {
+			out = append(out, a.mask)
+		}
+	}
+	return out
+}
+
+// shape is a pattern laid out for one length, tested against a number in
+// a few word operations: every normalised byte is a digit or a letter, so
+// the positions that must be digits and those that must be letters are
+// two bitmasks checked against the number's digit bitmap. Only positions
+// with narrower classes (literals, ranges) are tested byte by byte.
+type shape struct {
+	digits, letters uint64    // bit i: position i must be a digit / a letter
+	tests           []posTest // other positions to test, position 0 excluded
+}
+
+// posTest is one position tested against a class mask.
+type posTest struct {
+	mask uint64
+	pos  int
+}
+
+// newShape builds the shape of a pattern at one length. Position 0 needs
+// no test: routes are indexed by the first byte.
+func newShape(masks []uint64) shape {
+	var s shape
+	for i, m := range masks {
+		bit := uint64(1) << i
+		if m&^maskDigit == 0 {
+			s.digits |= bit
+		}
+		if m&^maskLetter == 0 {
+			s.letters |= bit
+		}
+		if i > 0 && m != maskDigit && m != maskLetter && m != maskAlnum {
+			s.tests = append(s.tests, posTest{mask: m, pos: i})
+		}
+	}
+	return s
+}
+
+// fits reports whether n, whose digit bitmap is digits, has the shape.
+// The caller guarantees the length and the first byte.
+func (s *shape) fits(n []byte, digits uint64) bool {
+	if s.digits&^digits != 0 || s.letters&digits != 0 {
+		return false
+	}
+	for _, t := range s.tests {
+		if t.mask>>sym[n[t.pos]]&1 == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// route is one pattern of a format laid out for one length; rest counts
+// the routes of the same format that follow it, which a match skips.
+type route struct {
+	shape
+	f    *format
+	rest int
+}
+
+// routes indexes the formats' patterns by length and by the symbol of the
+// first byte (0-9A-Z), in table order, so a number only meets the
+// patterns that can match it.
+var routes [maxNumber + 1][36][]route
+
+// addRoutes indexes f's patterns.
+func addRoutes(f *format) {
+	for _, p := range f.compiled {
+		for l := p.minLen; l <= p.maxLen && l <= maxNumber; l++ {
+			masks := p.masksAt(l)
+			s := newShape(masks)
+			for first := 0; first < 36; first++ {
+				if masks[0]>>first&1 == 0 {
+					continue
+				}
+				list := routes[l][first]
+				// The routes of one format stay together: count them.
+				for k := len(list) - 1; k >= 0 && list[k].f == f; k-- {
+					list[k].rest++
+				}
+				routes[l][first] = append(list, route{shape: s, f: f})
+			}
+		}
+	}
+}
+
+// digitBits returns the bitmap of the digits of n, a normalised number of
+// at most 64 bytes: bit i is set when n[i] is a digit.
+func digitBits(n []byte) uint64 {
+	var d uint64
+	for i, c := range n {
+		if c <= '9' {
+			d |= 1 << i
+		}
+	}
+	return d
 }

@@ -13,51 +13,68 @@ func countryIndex(a, b byte) int {
 	return int(a-'A')*26 + int(b-'A')
 }
 
+// noCountry is the country index of "".
+const noCountry = 676
+
+// countryOf returns the country index of "" or a two-letter code, the only
+// forms tables hold; it panics on anything else, at start up.
+func countryOf(cc string) uint16 {
+	if cc == "" {
+		return noCountry
+	}
+	if len(cc) != 2 || countryIndex(cc[0], cc[1]) == 676 {
+		panic("trackno: bad country code " + cc)
+	}
+	return uint16(countryIndex(cc[0], cc[1]))
+}
+
 var (
 	// s10Post is the issuer of S10 numbers per country index.
-	s10Post [677]*carrier.Info
+	s10Post [677]*carrierRef
 	// s10EMS is the EMS operator where it is not the post's own brand:
 	// China EMS, Parcelforce Worldwide (UK EMS), Chronopost (French EMS).
-	s10EMS [677]*carrier.Info
-	// countryCodes holds "AA".."ZZ" so results can name a country without
-	// allocating.
-	countryCodes [677]string
-	uspsInfo     *carrier.Info
+	s10EMS [677]*carrierRef
+	// countryCodes holds "AA".."ZZ", then "" for noCountry, so results can
+	// name a country without allocating.
+	countryCodes = func() (t [677]string) {
+		for i := 0; i < 676; i++ {
+			t[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
+		}
+		return t
+	}()
+	uspsRef *carrierRef
 )
 
 func initS10() {
-	for i := 0; i < 676; i++ {
-		countryCodes[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
-	}
 	for _, cc := range carrier.PostCountries() {
 		info, _ := carrier.PostOf(cc)
-		s10Post[countryIndex(cc[0], cc[1])] = carrier.LookupPtr(info.Slug)
+		s10Post[countryIndex(cc[0], cc[1])] = refOf(info.Slug)
 	}
 	for cc, slug := range map[string]string{"CN": "china-ems", "GB": "parcelforce", "FR": "chronopost"} {
-		p := carrier.LookupPtr(slug)
+		p := refOf(slug)
 		if p == nil {
 			panic("trackno: unknown EMS operator " + slug)
 		}
 		s10EMS[countryIndex(cc[0], cc[1])] = p
 	}
-	uspsInfo = carrier.LookupPtr("usps")
+	uspsRef = refOf("usps")
 }
 
 // s10Emit names the issuer from the country code. EMS items (E?) of a
 // country whose EMS arm has its own brand list that arm first and the post
 // second.
-func s10Emit(f *format, n []byte, base Candidate, out []Candidate) []Candidate {
+func s10Emit(n []byte, base cand, out []cand) []cand {
 	idx := countryIndex(n[11], n[12])
 	post := s10Post[idx]
-	base.Country = countryCodes[idx]
+	base.country = uint16(idx)
 	if ems := s10EMS[idx]; ems != nil && n[0] == 'E' {
 		c := base
-		c.info, c.Carrier, c.Name = ems, ems.Slug, ems.Name
+		c.carrier = ems.id
 		out = append(out, c)
-		base.Score *= 0.85
-		base.Reasons |= ReasonSharedBarcode
+		base.score *= 0.85
+		base.reasons |= ReasonSharedBarcode
 	}
-	base.info, base.Carrier, base.Name = post, post.Slug, post.Name
+	base.carrier = post.id
 	return append(out, base)
 }
 
@@ -67,7 +84,12 @@ func s10Service(v string) string {
 	if len(v) != 2 {
 		return ""
 	}
-	switch v[0] {
+	return s10ServiceOf(v[0], v[1])
+}
+
+// s10ServiceOf is s10Service of the two letters a, b.
+func s10ServiceOf(a, b byte) string {
+	switch a {
 	case 'E':
 		return "EMS"
 	case 'C':
@@ -85,13 +107,13 @@ func s10Service(v string) string {
 	case 'M':
 		return "Letter post, M-bag"
 	case 'Q':
-		if v[1] <= 'M' {
+		if b <= 'M' {
 			return "International Business Reply Service"
 		}
 	case 'A', 'B', 'D', 'N', 'P', 'Z':
 		return "Domestic or bilateral use"
 	case 'G':
-		if v[1] == 'A' || v[1] == 'D' {
+		if b == 'A' || b == 'D' {
 			return "Domestic or bilateral use"
 		}
 	}
@@ -102,7 +124,7 @@ func s10Fields(n string, dst []Field) []Field {
 	idx := countryIndex(n[11], n[12])
 	issuer := ""
 	if p := s10Post[idx]; p != nil {
-		issuer = p.Name
+		issuer = p.name
 	}
 	return append(dst,
 		Field{Name: "service_indicator", Value: n[:2], Meaning: s10Service(n[:2])},

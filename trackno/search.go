@@ -22,17 +22,24 @@ func Search(text string) []Result { return SearchHints(text, Hints{}) }
 
 // SearchHints is Search with hints that re-rank each number's candidates.
 func SearchHints(text string, h Hints) []Result {
-	d := NewDetector(h)
+	d := detectorPool.Get().(*Detector)
+	d.hints = h
+	defer func() {
+		d.hints = Hints{}
+		detectorPool.Put(d)
+	}()
 	var out []Result
 	seen := map[string]bool{}
 	emit := func(r *Result, input string) {
 		if seen[r.Number] {
 			return
 		}
-		seen[r.Number] = true
 		c := *r
 		c.Input = input
+		// r.Number may alias a buffer the next window reuses: the map key
+		// must be the copy, or the key would change under the map.
 		c.Number = strings.Clone(r.Number)
+		seen[c.Number] = true
 		c.Candidates = append([]Candidate(nil), r.Candidates...)
 		for i := range c.Candidates {
 			c.Candidates[i].number = c.Number
@@ -77,9 +84,10 @@ func SearchHints(text string, h Hints) []Result {
 					continue
 				}
 				// The number aliases buf until the next run; emit copies it.
-				res, cands := run("", unsafe.String(unsafe.SliceData(n), len(n)), &d.hints, d.cands[:0])
-				d.cands = cands
-				res.Candidates = cands
+				var res Result
+				work := d.run(&res, "", unsafe.String(unsafe.SliceData(n), len(n)), digitBits(n), &d.hints)
+				res.Candidates = d.cands[:len(work)]
+				materialize(res.Candidates, work, res.Number)
 				if res.Valid && likely(&res, text, toks[i].a) {
 					emit(&res, text[toks[i].a:toks[j].b])
 					i, found = j+1, true

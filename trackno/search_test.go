@@ -1,6 +1,10 @@
 package trackno
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 const email = `Hello Jane,
 
@@ -65,5 +69,30 @@ func TestSearchDeduplicates(t *testing.T) {
 	r := Search("RR123456785CN, again RR123456785CN and rr 1234 5678 5 cn")
 	if len(r) != 1 {
 		t.Errorf("found %d, want 1", len(r))
+	}
+}
+
+// Every distinct number is reported, however many share a length: the
+// numbers Search reads are built in one reused buffer, which must never
+// serve as a key of the set of numbers already seen.
+func TestSearchFindsManyDistinctNumbers(t *testing.T) {
+	var sb strings.Builder
+	want := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		serial := fmt.Sprintf("%08d", 10000000+i*7919)
+		n := fmt.Sprintf("RR%s%dCN", serial, s10Check([]byte(serial)))
+		want[n] = true
+		sb.WriteString(n)
+		sb.WriteString(", ")
+	}
+	got := Search(sb.String())
+	if len(got) != len(want) {
+		t.Fatalf("found %d numbers, want %d", len(got), len(want))
+	}
+	for _, r := range got {
+		if !want[r.Number] {
+			t.Errorf("unexpected number %q", r.Number)
+		}
+		delete(want, r.Number)
 	}
 }

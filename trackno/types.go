@@ -3,8 +3,6 @@ package trackno
 import (
 	"math/bits"
 	"strings"
-
-	"github.com/waypost/waypost/carrier"
 )
 
 // Checksum is the outcome of a candidate's check-digit test.
@@ -137,24 +135,24 @@ type Candidate struct {
 	Reasons  Reasons  // why the candidate is listed and ranked so
 
 	f      *format
-	info   *carrier.Info
+	ref    *carrierRef
 	number string
 }
 
 // URL returns the carrier's public tracking page for the number.
 func (c Candidate) URL() string {
-	if c.info == nil {
+	if c.ref == nil {
 		return ""
 	}
-	return c.info.TrackingURL(c.number)
+	return string(c.ref.appendURL(nil, c.number))
 }
 
 // AppendURL appends the tracking page URL to dst without allocating.
 func (c Candidate) AppendURL(dst []byte) []byte {
-	if c.info == nil {
+	if c.ref == nil {
 		return dst
 	}
-	return c.info.AppendTrackingURL(dst, c.number)
+	return c.ref.appendURL(dst, c.number)
 }
 
 // Fields decodes what the number says under this candidate's format.

@@ -52,9 +52,12 @@ func candidateOf(number, id string) (Candidate, bool) {
 	}
 	nb := []byte(n)
 	allDigits := !hasLetter(nb)
-	for _, f := range byLen[min(len(nb), maxNumber)] {
+	for _, f := range formats {
 		if f.id == id && f.matches(nb, allDigits) && (f.accept == nil || f.accept(nb)) {
-			return f.candidates(nb, n, d.cands[:0])[0], true
+			c := f.candidates(nb, d.work[:0])[0]
+			out := make([]Candidate, 1)
+			materialize(out, []cand{c}, n)
+			return out[0], true
 		}
 	}
 	return Candidate{}, false

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -93,7 +94,7 @@ func detectStream(r io.Reader, w io.Writer, o detectOptions) (detectStats, error
 	bw := bufio.NewWriterSize(w, detectWriteBuffer)
 	d := trackno.NewDetector(o.hints)
 	var out []byte
-	var fields []trackno.Field
+	var st2 dtState
 	if !o.json {
 		out = dtTableHeader(out, o.text)
 	}
@@ -131,7 +132,7 @@ func detectStream(r io.Reader, w io.Writer, o detectOptions) (detectStats, error
 			for _, res := range trackno.SearchHints(input, o.hints) {
 				st.inputs++
 				st.valid++
-				out, fields = dtAppendResult(out, &res, o, lineNo, fields, false)
+				out = st2.appendResult(out, &res, o, lineNo, false)
 			}
 		} else {
 			st.inputs++
@@ -144,7 +145,7 @@ func detectStream(r io.Reader, w io.Writer, o detectOptions) (detectStats, error
 			if res.Valid {
 				st.valid++
 			}
-			out, fields = dtAppendResult(out, res, o, lineNo, fields, tooLong || len(line) > detectEchoMax)
+			out = st2.appendResult(out, res, o, lineNo, tooLong || len(line) > detectEchoMax)
 		}
 		if len(out) >= detectWriteBuffer/2 {
 			if _, err := bw.Write(out); err != nil {
@@ -178,22 +179,113 @@ func detectTrimEOL(b []byte) []byte {
 	return b
 }
 
-func dtAppendResult(out []byte, r *trackno.Result, o detectOptions, line int, fields []trackno.Field, truncate bool) ([]byte, []trackno.Field) {
+// dtState is the JSON writer's scratch space and memory of the strings
+// it has already checked.
+type dtState struct {
+	fields []trackno.Field
+	// tables remembers strings that point into trackno's immutable tables
+	// (carrier slugs and names, format ids, field names and meanings) and
+	// need no escaping, by address and length, so each is checked once.
+	tables [1024]dtSeen
+	// urls remembers carriers, by their slug, whose URLs need no escaping.
+	urls [64]dtSeen
+	// heads holds the rendered start of a candidate object, up to its
+	// score, by carrier slug, name and format id (table strings too).
+	heads [256]struct{ carrier, name, format, json string }
+	// reasons holds rendered reason sets.
+	reasons [64]struct {
+		r    trackno.Reasons
+		json string
+	}
+}
+
+// appendHead writes `{"carrier":…,"name":…,"format":…,"score":`.
+func (w *dtState) appendHead(b []byte, c *trackno.Candidate) []byte {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(c.Carrier))) ^ uintptr(unsafe.Pointer(unsafe.StringData(c.Format)))
+	e := &w.heads[(p>>3^p>>11)&255]
+	// Strings compare by address first, so a hit costs little.
+	if e.json != "" && e.carrier == c.Carrier && e.name == c.Name && e.format == c.Format {
+		return append(b, e.json...)
+	}
+	start := len(b)
+	b = append(b, `{"carrier":`...)
+	b = w.appendTableString(b, c.Carrier)
+	b = append(b, `,"name":`...)
+	b = w.appendTableString(b, c.Name)
+	b = append(b, `,"format":`...)
+	b = w.appendTableString(b, c.Format)
+	b = append(b, `,"score":`...)
+	e.carrier, e.name, e.format, e.json = c.Carrier, c.Name, c.Format, string(b[start:])
+	return b
+}
+
+// appendReasons writes the reason codes as a JSON array.
+func (w *dtState) appendReasons(b []byte, r trackno.Reasons) []byte {
+	e := &w.reasons[(uint32(r)^uint32(r)>>6^uint32(r)>>12)&63]
+	if e.json != "" && e.r == r {
+		return append(b, e.json...)
+	}
+	start := len(b)
+	b = r.AppendJSON(b)
+	e.r, e.json = r, string(b[start:])
+	return b
+}
+
+// dtInside reports whether sub lies within s in memory.
+func dtInside(sub, s string) bool {
+	if len(sub) == 0 || len(s) == 0 {
+		return len(sub) == 0
+	}
+	p, q := uintptr(unsafe.Pointer(unsafe.StringData(sub))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= q && p+uintptr(len(sub)) <= q+uintptr(len(s))
+}
+
+// dtSeen is a string remembered by address and length.
+type dtSeen struct {
+	p uintptr
+	n int
+}
+
+func (w *dtState) appendResult(out []byte, r *trackno.Result, o detectOptions, line int, truncate bool) []byte {
 	input := r.Input
 	if truncate && len(input) > detectEchoMax {
 		input = input[:detectEchoMax]
 	}
 	if o.json {
-		return dtAppendJSON(out, r, input, truncate, o.text, line, fields)
+		return w.appendJSON(out, r, input, truncate, o.text, line)
 	}
-	return dtAppendTable(out, r, input, o.text, line), fields
+	return dtAppendTable(out, r, input, o.text, line)
 }
 
-// dtAppendJSON writes one result as a JSON object and a newline. The
+// appendTableString writes s, a string of trackno's immutable tables, as a
+// JSON string.
+func (w *dtState) appendTableString(b []byte, s string) []byte {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	e := &w.tables[(p>>3^p>>13^uintptr(len(s)))&1023]
+	if e.p == p && e.n == len(s) && p != 0 {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	if dtPlainPrefix(s) == len(s) {
+		e.p, e.n = p, len(s)
+	}
+	return dtJSONString(b, s)
+}
+
+// appendJSON writes one result as a JSON object and a newline. The
 // encoding is written by hand: this is the bulk path.
-func dtAppendJSON(b []byte, r *trackno.Result, input string, truncated, text bool, line int, fields []trackno.Field) ([]byte, []trackno.Field) {
+func (w *dtState) appendJSON(b []byte, r *trackno.Result, input string, truncated, text bool, line int) []byte {
 	b = append(b, `{"input":`...)
-	b = dtJSONString(b, input)
+	// Most inputs are the number itself: check its bytes once.
+	numberPlain := dtPlainPrefix(r.Number) == len(r.Number)
+	if numberPlain && input == r.Number {
+		b = append(b, '"')
+		b = append(b, input...)
+		b = append(b, '"')
+	} else {
+		b = dtJSONString(b, input)
+	}
 	if truncated {
 		b = append(b, `,"input_truncated":true`...)
 	}
@@ -202,70 +294,165 @@ func dtAppendJSON(b []byte, r *trackno.Result, input string, truncated, text boo
 		b = strconv.AppendInt(b, int64(line), 10)
 	}
 	b = append(b, `,"number":`...)
-	b = dtJSONString(b, r.Number)
-	b = append(b, `,"valid":`...)
-	b = strconv.AppendBool(b, r.Valid)
-	b = append(b, `,"country":`...)
-	b = dtJSONString(b, r.Country)
+	// A plain number makes its substrings, the decoded field values,
+	// plain too.
+	if numberPlain {
+		b = append(b, '"')
+		b = append(b, r.Number...)
+		b = append(b, '"')
+	} else {
+		b = dtJSONString(b, r.Number)
+	}
+	if r.Valid {
+		b = append(b, `,"valid":true,"country":`...)
+	} else {
+		b = append(b, `,"valid":false,"country":`...)
+	}
+	b = w.appendTableString(b, r.Country)
 	if r.Error != "" {
 		b = append(b, `,"error":`...)
-		b = dtJSONString(b, r.Error)
+		b = w.appendTableString(b, r.Error)
 	}
 	b = append(b, `,"candidates":[`...)
+	// Candidates of one format (a shared barcode, an S10 item and its EMS
+	// operator) decode to the same fields: the first rendering is copied.
+	fieldsFrom, fieldsTo, fieldsFormat := 0, 0, ""
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"carrier":`...)
-		b = dtJSONString(b, c.Carrier)
-		b = append(b, `,"name":`...)
-		b = dtJSONString(b, c.Name)
-		b = append(b, `,"format":`...)
-		b = dtJSONString(b, c.Format)
-		b = append(b, `,"score":`...)
-		b = strconv.AppendFloat(b, c.Score, 'f', -1, 64)
-		b = append(b, `,"checksum":"`...)
-		b = append(b, c.Checksum.String()...)
-		b = append(b, `","country":`...)
-		b = dtJSONString(b, c.Country)
-		b = append(b, `,"url":"`...)
-		b = dtAppendURL(b, c)
+		b = w.appendHead(b, c)
+		b = dtAppendScore(b, c.Score)
+		b = append(b, dtChecksumCountry[c.Checksum%3]...)
+		if len(c.Country) == 2 && dtPlain[c.Country[0]] && dtPlain[c.Country[1]] {
+			b = append(b, c.Country...)
+		} else {
+			b = dtJSONStringBody(b, c.Country)
+		}
+		b = append(b, `","url":"`...)
+		b = w.appendURL(b, c)
 		b = append(b, `","reasons":`...)
-		b = c.Reasons.AppendJSON(b)
+		b = w.appendReasons(b, c.Reasons)
 		b = append(b, `,"fields":[`...)
-		fields = c.AppendFields(fields[:0])
-		for k, f := range fields {
-			if k > 0 {
-				b = append(b, ',')
+		if i > 0 && c.Format == fieldsFormat {
+			b = append(b, b[fieldsFrom:fieldsTo]...)
+		} else {
+			fieldsFrom, fieldsFormat = len(b), c.Format
+			w.fields = c.AppendFields(w.fields[:0])
+			for k := range w.fields {
+				f := &w.fields[k]
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"name":`...)
+				b = w.appendTableString(b, f.Name)
+				b = append(b, `,"value":`...)
+				if numberPlain && dtInside(f.Value, r.Number) {
+					b = append(b, '"')
+					b = append(b, f.Value...)
+					b = append(b, '"')
+				} else {
+					b = dtJSONString(b, f.Value)
+				}
+				if f.Meaning != "" {
+					b = append(b, `,"meaning":`...)
+					b = w.appendTableString(b, f.Meaning)
+				}
+				b = append(b, '}')
 			}
-			b = append(b, `{"name":`...)
-			b = dtJSONString(b, f.Name)
-			b = append(b, `,"value":`...)
-			b = dtJSONString(b, f.Value)
-			if f.Meaning != "" {
-				b = append(b, `,"meaning":`...)
-				b = dtJSONString(b, f.Meaning)
-			}
-			b = append(b, '}')
+			fieldsTo = len(b)
 		}
 		b = append(b, "]}"...)
 	}
-	return append(b, "]}\n"...), fields
+	return append(b, "]}\n"...)
 }
 
-// dtAppendURL writes the tracking URL; URLs are ASCII without quotes or
-// backslashes once the number is escaped, so they need no JSON escaping.
-func dtAppendURL(b []byte, c *trackno.Candidate) []byte {
-	start := len(b)
-	b = c.AppendURL(b)
-	for _, ch := range b[start:] {
-		if ch < 0x20 || ch == '"' || ch == '\\' || ch >= 0x80 {
-			u := string(b[start:])
-			return dtJSONStringBody(b[:start], u)
+// dtChecksumCountry joins the checksum value and the start of the country,
+// by trackno.Checksum: none, valid, invalid.
+var dtChecksumCountry = [3]string{
+	`,"checksum":"none","country":"`,
+	`,"checksum":"valid","country":"`,
+	`,"checksum":"invalid","country":"`,
+}
+
+// dtScores holds the shortest decimal form of every score trackno gives
+// (thousandths from 0 to 1), as strconv.AppendFloat(b, s, 'f', -1, 64)
+// writes it.
+var dtScores = func() (t [1001]string) {
+	for k := range t {
+		t[k] = strconv.FormatFloat(float64(k)/1000, 'f', -1, 64)
+	}
+	return t
+}()
+
+// dtAppendScore writes a score, from the table when it is a whole number
+// of thousandths, as trackno rounds them.
+func dtAppendScore(b []byte, s float64) []byte {
+	if s >= 0 && s <= 1 {
+		if k := int(s*1000 + 0.5); float64(k)/1000 == s {
+			return append(b, dtScores[k]...)
 		}
 	}
+	return strconv.AppendFloat(b, s, 'f', -1, 64)
+}
+
+// appendURL writes the tracking URL. A URL is the carrier's template
+// around the query-escaped number, and an escaped number needs no JSON
+// escaping, so whether a URL does depends on the carrier alone: once one
+// of a carrier's URLs passed, the others are written unchecked.
+func (w *dtState) appendURL(b []byte, c *trackno.Candidate) []byte {
+	start := len(b)
+	b = c.AppendURL(b)
+	p := uintptr(unsafe.Pointer(unsafe.StringData(c.Carrier)))
+	e := &w.urls[(p>>3^p>>11^uintptr(len(c.Carrier)))&63]
+	if e.p == p && e.n == len(c.Carrier) && p != 0 {
+		return b
+	}
+	if u := b[start:]; dtPlainPrefix(unsafe.String(unsafe.SliceData(u), len(u))) < len(u) {
+		u := string(b[start:])
+		return dtJSONStringBody(b[:start], u)
+	}
+	e.p, e.n = p, len(c.Carrier)
 	return b
+}
+
+// dtPlainPrefix returns how many leading bytes of s a JSON string carries
+// as they are (see dtPlain), testing eight at a time: a byte needs
+// escaping when it is below 0x20, a quote, a backslash or not ASCII.
+func dtPlainPrefix(s string) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	p := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	for n := len(p); n >= 8; i += 8 {
+		if i > n-8 {
+			if i == n {
+				return n
+			}
+			i = n - 8 // the last word overlaps the previous one
+		}
+		x := binary.LittleEndian.Uint64(p[i:])
+		// A lane's high bit is set by (v - c) for v < c (no borrow comes
+		// in while every lane is at least 0x20 and ASCII, which the first
+		// two terms check), and by zero bytes of v^'"' and v^'\\'.
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		bad := x | (x - ones*0x20) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
+		if bad&highs != 0 {
+			break
+		}
+		if i == n-8 {
+			return n
+		}
+	}
+	for ; i < len(p); i++ {
+		if !dtPlain[p[i]] {
+			break
+		}
+	}
+	return i
 }
 
 // dtJSONString writes s as a JSON string. Control characters are
@@ -288,7 +475,11 @@ var dtPlain = func() (t [256]bool) {
 func dtJSONStringBody(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	start := 0
-	for i := 0; i < len(s); {
+	i := dtPlainPrefix(s)
+	if i == len(s) {
+		return append(b, s...)
+	}
+	for i < len(s) {
 		c := s[i]
 		if dtPlain[c] {
 			i++

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -187,6 +189,42 @@ func TestJSONStringEscaping(t *testing.T) {
 		}
 		if utf8.ValidString(s) && got != s {
 			t.Errorf("%q round-trips to %q", s, got)
+		}
+	}
+}
+
+func TestJSONPlainPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "abcXYZ019 -/:{}~\x7f\"\\\x00\x1f\x20\x80\xc3\xa9\xff"
+	for i := 0; i < 50000; i++ {
+		b := make([]byte, r.IntN(40))
+		for k := range b {
+			if r.IntN(6) == 0 {
+				b[k] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[k] = byte('A' + r.IntN(26))
+			}
+		}
+		want := 0
+		for want < len(b) && dtPlain[b[want]] {
+			want++
+		}
+		if got := dtPlainPrefix(string(b)); got != want {
+			t.Fatalf("dtPlainPrefix(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+func TestAppendScoreMatchesStrconv(t *testing.T) {
+	for k := 0; k <= 1000; k++ {
+		s := float64(k) / 1000
+		if got, want := string(dtAppendScore(nil, s)), strconv.FormatFloat(s, 'f', -1, 64); got != want {
+			t.Fatalf("score %v: %s, want %s", s, got, want)
+		}
+	}
+	for _, s := range []float64{0.0005, 0.12345, -0.5, 1.5, 0.1 + 0.2} {
+		if got, want := string(dtAppendScore(nil, s)), strconv.FormatFloat(s, 'f', -1, 64); got != want {
+			t.Fatalf("score %v: %s, want %s", s, got, want)
 		}
 	}
 }
