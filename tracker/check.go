@@ -296,6 +296,15 @@ func (t *Tracker) decide(ctx context.Context, o *outcome, now time.Time, stretch
 	}
 	cr.NextCheckAt, cr.Reason = d.At, d.Reason
 	c.Next, c.Handoff, c.Substatus = d, o.handoff, string(st.Substatus)
+	if d.Stop() && d.Reason == ReasonExpired {
+		// The moment it expired, from what the policy saw: the same
+		// whichever check records it, so a repeat stores nothing new.
+		lastNews := st.LastEventAt
+		if lastNews.IsZero() {
+			lastNews = st.CreatedAt
+		}
+		c.expireAt = lastNews.Add(t.cfg.Policy.ExpireAfter)
+	}
 	return store.ParcelCheck{TenantID: p.TenantID, ParcelID: p.ID, Owner: p.LeaseOwner, CheckResult: cr}, c
 }
 
@@ -325,8 +334,8 @@ func (t *Tracker) record(ctx context.Context, pcs []store.ParcelCheck, cs []Chec
 				t.log.Warn("tracker: lease lost before the outcome was stored", "parcel_id", c.Parcel.ID, "node", t.cfg.Node)
 			}
 		}
-		if !c.Lost && c.Next.Stop() && c.Next.Reason == ReasonExpired {
-			t.expire(ctx, c.Parcel)
+		if !c.Lost && !c.expireAt.IsZero() {
+			t.expire(ctx, c.Parcel.TenantID, c.Parcel.ID, c.expireAt)
 		}
 		t.stats.checked.Add(1)
 		t.cfg.Metrics.check(c.Parcel.Carrier, c.Outcome)
@@ -360,14 +369,14 @@ func errText(err error) string {
 // Waypost's own, so the timeline says so and the status becomes expired.
 // Its time is the moment the parcel expired (last news + ExpireAfter), not
 // the moment of the check, so recording it twice stores it once.
-func (t *Tracker) expire(ctx context.Context, p shipment.Parcel) {
-	lastNews := p.LastEventAt
-	if lastNews.IsZero() {
-		lastNews = p.CreatedAt
-	}
-	e := ExpiryEvent(p.ID, lastNews.Add(t.cfg.Policy.ExpireAfter), t.cfg.Policy.ExpireAfter)
-	if _, err := t.cfg.Store.IngestEvents(ctx, p.TenantID, []shipment.Event{e}); err != nil {
-		t.log.Warn("tracker: expire", "parcel_id", p.ID, "error", err)
+func (t *Tracker) expire(ctx context.Context, tenantID, parcelID int64, at time.Time) {
+	e := ExpiryEvent(parcelID, at, t.cfg.Policy.ExpireAfter)
+	res, err := t.cfg.Store.IngestEvents(ctx, tenantID, []shipment.Event{e})
+	switch {
+	case err != nil:
+		t.log.Warn("tracker: expire", "parcel_id", parcelID, "error", err)
+	case len(res.Rejected) > 0:
+		t.log.Warn("tracker: expiry event rejected", "parcel_id", parcelID, "error", res.Rejected[0].Err)
 	}
 }
 

@@ -2,6 +2,7 @@ package tracker_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,5 +152,58 @@ func runFor(t *testing.T, tr *tracker.Tracker, cond func() bool) {
 	}
 	if !cond() {
 		t.Fatal("condition not reached within 10s")
+	}
+}
+
+// oldNews answers with one event long past.
+type oldNews struct{ at time.Time }
+
+func (o oldNews) Slug() string           { return "old" }
+func (o oldNews) Limits() carrier.Limits { return carrier.Limits{BatchSize: 10} }
+func (o oldNews) Track(_ context.Context, reqs []carrier.Request) ([]carrier.Result, error) {
+	out := make([]carrier.Result, len(reqs))
+	for i, r := range reqs {
+		out[i] = carrier.Result{TrackingNumber: r.TrackingNumber, Found: true, Events: []shipment.Event{{
+			Time: o.at, OffsetSource: shipment.OffsetNone, Code: "AR", Text: "Arrived",
+			Status: "in_transit", Substatus: "in_transit.arrived_facility"}}}
+	}
+	return out, nil
+}
+
+// A parcel whose first check shows only news older than the expiry period
+// expires at once, with its expiry event dated when it expired.
+func TestTrackerExpiresOnFirstCheck(t *testing.T) {
+	now := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	st := openSQLite(t, clock)
+	ctx := t.Context()
+	tn := shipment.Tenant{Slug: "shop"}
+	sh := shipment.Shipment{DestinationCountry: "US"}
+	if err := errors.Join(st.CreateTenant(ctx, &tn), st.CreateShipment(ctx, tn.ID, &sh)); err != nil {
+		t.Fatal(err)
+	}
+	p := shipment.Parcel{ShipmentID: sh.ID, Carrier: "old", TrackingNumber: "OLD123", Leg: 2}
+	if err := st.CreateParcel(ctx, tn.ID, &p); err != nil {
+		t.Fatal(err)
+	}
+	last := now.Add(-20 * 24 * time.Hour)
+	var checks atomic.Int64
+	tr, err := tracker.New(tracker.Config{Store: st, Now: clock, Idle: 5 * time.Millisecond, Logger: quietLog,
+		Policy:     tracker.Policy{ExpireAfter: 14 * 24 * time.Hour},
+		Connectors: map[string]carrier.Connector{"old": oldNews{at: last}},
+		OnCheck:    func(tracker.Check) { checks.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runFor(t, tr, func() bool { return checks.Load() >= 1 })
+	got, err := st.GetShipment(ctx, tn.ID, sh.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Substatus != "expired.expired" || !got.StatusAt.Equal(last.Add(14*24*time.Hour)) {
+		t.Fatalf("shipment %s at %s, want expired at %s", got.Substatus, got.StatusAt, last.Add(14*24*time.Hour))
+	}
+	if pp := parcel(t, st, tn.ID, p.ID); !pp.NextCheckAt.IsZero() || pp.NextCheckReason != tracker.ReasonExpired {
+		t.Fatalf("parcel still scheduled: %s (%s)", pp.NextCheckAt, pp.NextCheckReason)
 	}
 }

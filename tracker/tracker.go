@@ -99,6 +99,8 @@ type Check struct {
 	// Lost is true when the outcome could not be stored because the lease
 	// had passed to another node.
 	Lost bool
+
+	expireAt time.Time // when the parcel expired, for its expiry event
 }
 
 // Tracker polls carriers for due parcels. Create it with New and run it
