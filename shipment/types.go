@@ -21,7 +21,23 @@ type Contact struct {
 	Email    string `json:"email,omitempty"`
 	Phone    string `json:"phone,omitempty"`
 	Language string `json:"language,omitempty"` // BCP 47 tag, e.g. "de" or "pt-BR"
+	// Address is where the shipment goes; personal data, shown to buyers
+	// only after they prove they know the order.
+	Address Address `json:"address,omitzero"`
 }
+
+// Address is a postal address. Country is an ISO 3166-1 alpha-2 code.
+type Address struct {
+	Line1      string `json:"line1,omitempty"`
+	Line2      string `json:"line2,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+// IsZero reports whether no field is set.
+func (a Address) IsZero() bool { return a == Address{} }
 
 // Shipment is what the customer sees: one order or consignment, carried by
 // one or more parcels. Its status and milestones are derived from the events
@@ -39,6 +55,15 @@ type Shipment struct {
 	// PromisedDate is the delivery date promised to the customer, as
 	// midnight UTC of that day; zero when none was promised.
 	PromisedDate time.Time `json:"promised_date,omitzero"`
+	// Service is the carrier's service level as the seller names it
+	// (e.g. "express", "economy"); lanes are told apart by it.
+	Service string `json:"service,omitempty"`
+	// OrderedAt is when the buyer ordered (the first step the tracking
+	// page shows); zero when unknown.
+	OrderedAt time.Time `json:"ordered_at,omitzero"`
+	// CompletedAt is when the seller marked the shipment done; its parcels
+	// are no longer tracked. Zero while active.
+	CompletedAt time.Time `json:"completed_at,omitzero"`
 
 	Progress
 

@@ -61,6 +61,22 @@ func NormalizeShipment(s Shipment) (Shipment, []Repair, error) {
 		}
 		*f.v = c
 	}
+	cleanString("service", &s.Service, MaxShortBytes, &rs)
+	a := &s.Customer.Address
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"customer.address.line1", &a.Line1}, {"customer.address.line2", &a.Line2}, {"customer.address.city", &a.City},
+		{"customer.address.region", &a.Region}, {"customer.address.postal_code", &a.PostalCode}} {
+		cleanString(f.name, f.v, MaxShortBytes, &rs)
+	}
+	if a.Country != "" {
+		c, ok := NormalizeCountry(a.Country)
+		if !ok {
+			return s, nil, &InvalidError{"customer.address.country", fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code", a.Country)}
+		}
+		a.Country = c
+	}
 	if !s.PromisedDate.IsZero() {
 		y, m, d := s.PromisedDate.Date()
 		s.PromisedDate = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)

@@ -40,6 +40,15 @@ type Store interface {
 	FindShipmentsByTrackingNumber(ctx context.Context, tenantID int64, trackingNumber string) ([]shipment.Shipment, error)
 	// ListShipments returns one page of shipments, newest first.
 	ListShipments(ctx context.Context, tenantID int64, q ListQuery) (Page, error)
+	// UpdateShipment replaces what the seller can edit of a shipment
+	// (reference, customer and address, countries, promised date, service,
+	// ordered and completed times), validated like CreateShipment, and
+	// leaves its progress alone. Setting CompletedAt stops the tracking
+	// of its parcels. s receives the stored shipment.
+	UpdateShipment(ctx context.Context, tenantID int64, s *shipment.Shipment) error
+	// DeleteShipment deletes a shipment with its parcels, events and
+	// queued tasks.
+	DeleteShipment(ctx context.Context, tenantID, shipmentID int64) error
 
 	// CreateParcel validates and stores p under one of the tenant's
 	// shipments. A zero NextCheckAt schedules it for now. The same carrier
@@ -124,11 +133,20 @@ type Migration struct {
 	Duration  time.Duration // set for steps reported by Migrate
 }
 
-// ListQuery selects a page of shipments.
+// ListQuery selects a page of shipments. Empty fields do not filter.
 type ListQuery struct {
-	Status status.Status // empty: all statuses
-	Limit  int           // 1..1000; 0 means 50
-	Cursor string        // from Page.Next; empty for the first page
+	Status             status.Status
+	Carrier            string // a slug: shipments with a parcel of this carrier
+	OriginCountry      string // ISO 3166-1 alpha-2
+	DestinationCountry string
+	// Search matches a tracking number, a reference or a customer email
+	// exactly (an email also in lower case).
+	Search string
+	// CreatedFrom and CreatedTo bound the creation time: from inclusive,
+	// to exclusive.
+	CreatedFrom, CreatedTo time.Time
+	Limit                  int    // 1..1000; 0 means 50
+	Cursor                 string // from Page.Next; empty for the first page
 }
 
 // Page is one page of shipments; Next is empty on the last page.

@@ -67,6 +67,7 @@ Takes the flags of 'waypost serve'. The database is a new temporary file unless
 		},
 	}
 	addServeFlags(cmd.Flags(), &f)
+	addPartFlags(cmd.Flags())
 	cmd.Flags().IntVar(&d.shipments, "shipments", 300, "shipments in the demo shop")
 	cmd.Flags().Float64Var(&d.speed, "speed", 3600, "simulated seconds per real second")
 	cmd.Flags().Uint64Var(&d.seed, "seed", 1, "seed of the scripted journeys")
@@ -117,8 +118,9 @@ func runDemo(ctx context.Context, cmd *cobra.Command, f serveFlags, d demoFlags)
 		flags: f, store: st, connectors: s.Connectors, registry: reg, log: log, now: s.Now,
 		handoff: tracker.HandoffRules{PostOf: simcarrier.PostOf},
 		// Leases are in simulated time: half a real minute.
-		leaseFor: time.Duration(30 * d.speed * float64(time.Second)),
-		onCheck:  func(tracker.Check) { checks.Add(1) },
+		leaseFor:      time.Duration(30 * d.speed * float64(time.Second)),
+		onCheck:       func(tracker.Check) { checks.Add(1) },
+		defaultTenant: tn.ID, demo: true,
 		mount: func(srv *server.Server, _ *tracker.Tracker) {
 			mountDemo(srv, st, tn, s, d)
 		},

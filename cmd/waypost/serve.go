@@ -107,6 +107,7 @@ WAYPOST_DATABASE_URL, --listen is WAYPOST_LISTEN, and so on.`,
 		},
 	}
 	addServeFlags(cmd.Flags(), &f)
+	addPartFlags(cmd.Flags())
 	return cmd
 }
 
@@ -173,6 +174,9 @@ type app struct {
 	// leaseFor overrides --lease (the demo's leases are in simulated time).
 	leaseFor time.Duration
 	onCheck  func(tracker.Check)
+	// defaultTenant owns data created without a tenant (the demo's shop).
+	defaultTenant int64
+	demo          bool
 }
 
 func (a app) run(ctx context.Context, stdout io.Writer) error {
@@ -210,12 +214,19 @@ func (a app) run(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("listen %s: %w", a.flags.listen, err)
 	}
 	addr := "http://" + ln.Addr().String()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	env := &partEnv{Ctx: runCtx, Store: a.store, Server: srv, Tracker: tr, Registry: a.registry, Log: a.log,
+		Now: now, BaseURL: addr, DefaultTenantID: a.defaultTenant, Demo: a.demo}
+	loops, err := startParts(env)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	fmt.Fprintf(stdout, "waypost: serving %s (tracker node %s)\n", addr, tr.Node())
 
 	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
+	errs := make([]error, 2+len(loops))
 	wg.Go(func() {
 		errs[0] = tr.Run(runCtx)
 		stop()
@@ -224,6 +235,14 @@ func (a app) run(ctx context.Context, stdout io.Writer) error {
 		errs[1] = srv.Serve(runCtx, ln)
 		stop()
 	})
+	for i, loop := range loops {
+		wg.Go(func() {
+			if err := loop(runCtx); err != nil && runCtx.Err() == nil {
+				errs[2+i] = err
+			}
+			stop()
+		})
+	}
 	if a.ready != nil {
 		a.ready(addr, tr)
 	}

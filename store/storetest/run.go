@@ -50,6 +50,11 @@ func Run(t *testing.T, open Opener) {
 		{"FindParcelsByNumber", testFindParcelsByNumber},
 		{"CountDue", testCountDue},
 		{"MigrationsRerun", testMigrationsRerun},
+		{"ChangeTasks", testChangeTasks},
+		{"TaskLeases", testTaskLeases},
+		{"UpdateShipment", testUpdateShipment},
+		{"DeleteShipment", testDeleteShipment},
+		{"ListFilters", testListFilters},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,7 +78,15 @@ func (s *Store) IngestEvents(ctx context.Context, tenantID int64, events []shipm
 			return fmt.Errorf("insert events: %w", err)
 		}
 		inserted, dups = len(keys), d+len(b)-len(keys)
-		return s.advance(ctx, q, l, freshEvents(b, keys))
+		moved, err := s.advance(ctx, q, l, freshEvents(b, keys))
+		if err != nil {
+			return err
+		}
+		newEvents := make(map[int64]int, len(moved))
+		for _, k := range keys {
+			newEvents[l.parcels[k.ParcelID].shipmentID]++
+		}
+		return s.enqueueChanges(ctx, q, tenantID, moved, newEvents, s.clock())
 	})
 	if err != nil {
 		return res, fmt.Errorf("store: ingest events: %w", err)

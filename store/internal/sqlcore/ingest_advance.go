@@ -36,9 +36,11 @@ type ProgressWriter interface {
 // cannot decide (a new event at the very instant and phase of the current
 // status) is the progress derived again from all stored events, which by
 // now include the new ones.
-func (s *Store) advance(ctx context.Context, q Querier, l *locked, fresh []shipment.Event) error {
+//
+// It returns the shipments whose progress moved.
+func (s *Store) advance(ctx context.Context, q Querier, l *locked, fresh []shipment.Event) ([]ProgressRow, error) {
 	if len(fresh) == 0 {
-		return nil
+		return nil, nil
 	}
 	// Bucket the events by parcel in l.order (shipment, then parcel ID),
 	// so each parcel's and each shipment's events are one run.
@@ -105,7 +107,7 @@ func (s *Store) advance(ctx context.Context, q Querier, l *locked, fresh []shipm
 				return mine, nil
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if next != p.progress {
 				parcelRows = append(parcelRows, ProgressRow{p.id, next, p.progress})
@@ -118,7 +120,7 @@ func (s *Store) advance(ctx context.Context, q Querier, l *locked, fresh []shipm
 		cur := l.shipments[sid].progress
 		next, err := s.refold(cur, evs, func() ([]shipment.Event, error) { return load(sid) })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if next != cur {
 			shipmentRows = append(shipmentRows, ProgressRow{sid, next, cur})
@@ -126,12 +128,12 @@ func (s *Store) advance(ctx context.Context, q Querier, l *locked, fresh []shipm
 	}
 	now := s.clock()
 	if err := s.writeProgress(ctx, q, "parcels", parcelRows, now); err != nil {
-		return fmt.Errorf("update parcels: %w", err)
+		return nil, fmt.Errorf("update parcels: %w", err)
 	}
 	if err := s.writeProgress(ctx, q, "shipments", shipmentRows, now); err != nil {
-		return fmt.Errorf("update shipments: %w", err)
+		return nil, fmt.Errorf("update shipments: %w", err)
 	}
-	return nil
+	return shipmentRows, nil
 }
 
 // refold returns cur moved by the new events evs, deriving it from all

@@ -17,7 +17,8 @@ const (
 
 	shipmentCols = `id, tenant_id, reference, customer_name, customer_email, customer_phone,
 	customer_language, origin_country, destination_country, promised_date, ` + progressCols + `,
-	created_at, updated_at`
+	created_at, updated_at, service, ordered_at, completed_at, addr_line1, addr_line2, addr_city,
+	addr_region, addr_postal_code, addr_country`
 
 	parcelCols = `id, tenant_id, shipment_id, carrier, tracking_number, extra, leg, ` + progressCols + `,
 	next_check_at, lease_owner, lease_until, last_checked_at, last_result, last_error,
@@ -55,7 +56,9 @@ func scanShipment(r Rows) (shipment.Shipment, error) {
 		&s.Customer.Phone, &s.Customer.Language, &s.OriginCountry, &s.DestinationCountry,
 		tc(&s.PromisedDate)}
 	dest = append(dest, progressDest(&s.Progress)...)
-	dest = append(dest, tc(&s.CreatedAt), tc(&s.UpdatedAt))
+	a := &s.Customer.Address
+	dest = append(dest, tc(&s.CreatedAt), tc(&s.UpdatedAt), &s.Service, tc(&s.OrderedAt), tc(&s.CompletedAt),
+		&a.Line1, &a.Line2, &a.City, &a.Region, &a.PostalCode, &a.Country)
 	err := r.Scan(dest...)
 	return s, err
 }

@@ -38,6 +38,7 @@ func (s *Store) CreateShipment(ctx context.Context, tenantID int64, sh *shipment
 			ns.Customer.Language, ns.OriginCountry, ns.DestinationCountry, s.t(ns.PromisedDate)}
 		args = append(args, s.progressArgs(ns.Progress)...)
 		args = append(args, s.t(now), s.t(now))
+		args = append(args, s.detailArgs(ns)...)
 		return queryOne(ctx, q, &ns.ID, `INSERT INTO shipments (`+strings.Replace(shipmentCols, "id, ", "", 1)+`)
 			VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...)
 	})
@@ -106,9 +107,34 @@ func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.List
 	}
 	where := []string{"tenant_id = $1"}
 	args := []any{tenantID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
 	if lq.Status != "" {
-		args = append(args, string(lq.Status))
-		where = append(where, "status = $"+strconv.Itoa(len(args)))
+		where = append(where, "status = "+arg(string(lq.Status)))
+	}
+	if lq.Carrier != "" {
+		where = append(where, "id IN (SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND carrier = "+arg(lq.Carrier)+")")
+	}
+	if lq.OriginCountry != "" {
+		where = append(where, "origin_country = "+arg(strings.ToUpper(lq.OriginCountry)))
+	}
+	if lq.DestinationCountry != "" {
+		where = append(where, "destination_country = "+arg(strings.ToUpper(lq.DestinationCountry)))
+	}
+	if q := strings.TrimSpace(lq.Search); q != "" {
+		// Emails are matched as typed and in lower case, which keeps the
+		// (tenant_id, customer_email) index usable.
+		n := arg(q)
+		where = append(where, "(id IN (SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND tracking_number = "+n+
+			") OR reference = "+n+" OR customer_email IN ("+n+", "+arg(strings.ToLower(q))+"))")
+	}
+	if !lq.CreatedFrom.IsZero() {
+		where = append(where, "created_at >= "+arg(s.t(lq.CreatedFrom)))
+	}
+	if !lq.CreatedTo.IsZero() {
+		where = append(where, "created_at < "+arg(s.t(lq.CreatedTo)))
 	}
 	if lq.Cursor != "" {
 		at, id, err := decodeCursor(lq.Cursor)
@@ -155,4 +181,94 @@ func decodeCursor(c string) (time.Time, int64, error) {
 		return time.Time{}, 0, errors.New("malformed cursor")
 	}
 	return time.UnixMicro(us).UTC(), id, nil
+}
+
+// detailArgs returns the arguments for the columns after updated_at in
+// shipmentCols, in order.
+func (s *Store) detailArgs(sh shipment.Shipment) []any {
+	a := sh.Customer.Address
+	return []any{sh.Service, s.t(sh.OrderedAt), s.t(sh.CompletedAt),
+		a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country}
+}
+
+// UpdateShipment implements store.Store.
+func (s *Store) UpdateShipment(ctx context.Context, tenantID int64, sh *shipment.Shipment) error {
+	ns, repairs, err := shipment.NormalizeShipment(*sh)
+	if err != nil {
+		return store.Invalid(err)
+	}
+	for _, r := range repairs {
+		s.log.InfoContext(ctx, "shipment repaired", "tenant_id", tenantID, "shipment_id", sh.ID, "field", r.Field, "reason", r.Reason)
+	}
+	now := s.clock()
+	var out shipment.Shipment
+	err = s.eng.Tx(ctx, func(q Querier) error {
+		rows, err := q.Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE id = $1 AND tenant_id = $2`+s.eng.ForUpdate(), ns.ID, tenantID)
+		cur, err := one(rows, err, scanShipment)
+		if err != nil {
+			return err
+		}
+		a := ns.Customer.Address
+		n, err := q.Exec(ctx, `UPDATE shipments SET reference = $1, customer_name = $2, customer_email = $3,
+			customer_phone = $4, customer_language = $5, origin_country = $6, destination_country = $7,
+			promised_date = $8, service = $9, ordered_at = $10, completed_at = $11, addr_line1 = $12,
+			addr_line2 = $13, addr_city = $14, addr_region = $15, addr_postal_code = $16, addr_country = $17,
+			updated_at = $18 WHERE id = $19 AND tenant_id = $20`,
+			ns.Reference, ns.Customer.Name, ns.Customer.Email, ns.Customer.Phone, ns.Customer.Language,
+			ns.OriginCountry, ns.DestinationCountry, s.t(ns.PromisedDate), ns.Service, s.t(ns.OrderedAt),
+			s.t(ns.CompletedAt), a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, s.t(now), ns.ID, tenantID)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		if cur.CompletedAt.IsZero() && !ns.CompletedAt.IsZero() {
+			// A completed shipment is not tracked any more.
+			if _, err := q.Exec(ctx, `UPDATE parcels SET next_check_at = NULL, next_check_reason = 'shipment completed',
+				updated_at = $1 WHERE shipment_id = $2 AND tenant_id = $3`, s.t(now), ns.ID, tenantID); err != nil {
+				return err
+			}
+		}
+		rows, err = q.Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE id = $1 AND tenant_id = $2`, ns.ID, tenantID)
+		out, err = one(rows, err, scanShipment)
+		return err
+	})
+	switch {
+	case err == nil:
+		*sh = out
+		return nil
+	case s.eng.UniqueViolation(err):
+		return fmt.Errorf("store: shipment reference %q: %w", ns.Reference, store.ErrConflict)
+	}
+	return fmt.Errorf("store: update shipment %d: %w", sh.ID, err)
+}
+
+// DeleteShipment implements store.Store. Rows are deleted explicitly,
+// children first, rather than through cascades, so the outcome does not
+// depend on which foreign keys an engine keeps.
+func (s *Store) DeleteShipment(ctx context.Context, tenantID, shipmentID int64) error {
+	err := s.eng.Tx(ctx, func(q Querier) error {
+		for _, stmt := range []string{
+			`DELETE FROM events WHERE parcel_id IN (SELECT id FROM parcels WHERE shipment_id = $1 AND tenant_id = $2)`,
+			`DELETE FROM parcels WHERE shipment_id = $1 AND tenant_id = $2`,
+			`DELETE FROM tasks WHERE shipment_id = $1 AND tenant_id = $2`,
+		} {
+			if _, err := q.Exec(ctx, stmt, shipmentID, tenantID); err != nil {
+				return err
+			}
+		}
+		n, err := q.Exec(ctx, `DELETE FROM shipments WHERE id = $1 AND tenant_id = $2`, shipmentID, tenantID)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete shipment %d: %w", shipmentID, err)
+	}
+	return nil
 }
