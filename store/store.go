@@ -93,6 +93,12 @@ type Store interface {
 	// Like ClaimDue it serves the tracker across tenants. None is
 	// ErrNotFound.
 	FindParcelsByNumber(ctx context.Context, trackingNumber string) ([]shipment.Parcel, error)
+	// ExtendLeases moves the lease of those of the parcels ids that owner
+	// still holds, unexpired at now, to now+leaseFor, and returns their
+	// IDs; the others are lost (their lease expired, or another node took
+	// them, or they were released). A node renews the leases of parcels still waiting for
+	// their carrier, so a slow queue never lets two nodes check one parcel.
+	ExtendLeases(ctx context.Context, owner string, ids []int64, now time.Time, leaseFor time.Duration) (kept []int64, err error)
 	// CountDue counts parcels due at now and not leased: the backlog.
 	CountDue(ctx context.Context, now time.Time) (int, error)
 

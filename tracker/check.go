@@ -27,14 +27,15 @@ type outcome struct {
 func (l *lane) check(ctx context.Context, batch []shipment.Parcel) {
 	t := l.t
 	now := t.cfg.Now()
-	// A parcel that waited in the queue until its lease is nearly over is
-	// left alone: another node may take it any moment, and two nodes must
-	// never check one parcel at once. It is checked once the lease expires.
+	// Leases are renewed while parcels wait (renewLoop). One that could
+	// not be renewed, or is nearly over, is left alone: another node may
+	// take it any moment, and two nodes must never check one parcel at
+	// once. It is checked once the lease expires.
 	live := batch[:0]
 	for _, p := range batch {
-		if p.LeaseUntil.Sub(now) < t.cfg.LeaseFor/3 {
+		if t.held.until(p).Sub(now) < t.cfg.LeaseFor/3 {
 			t.stats.lost.Add(1)
-			t.done()
+			t.done(p)
 			continue
 		}
 		live = append(live, p)
@@ -46,7 +47,7 @@ func (l *lane) check(ctx context.Context, batch []shipment.Parcel) {
 	if until, why := l.paused(now); !until.IsZero() {
 		for _, p := range batch {
 			t.postpone(ctx, p, spread(until, p.ID, until.Sub(now)), "deferred: "+why)
-			t.done()
+			t.done(p)
 		}
 		return
 	}
@@ -68,7 +69,7 @@ func (l *lane) check(ctx context.Context, batch []shipment.Parcel) {
 			t.log.Info("tracker: carrier paused", "carrier", l.slug, "until", until, "reason", why)
 			for _, p := range batch {
 				t.postpone(ctx, p, spread(until, p.ID, until.Sub(now)), "deferred: "+why)
-				t.done()
+				t.done(p)
 			}
 			return
 		}
@@ -340,7 +341,7 @@ func (t *Tracker) record(ctx context.Context, pcs []store.ParcelCheck, cs []Chec
 		t.stats.checked.Add(1)
 		t.cfg.Metrics.check(c.Parcel.Carrier, c.Outcome)
 		t.observe(*c)
-		t.done()
+		t.done(c.Parcel)
 	}
 }
 

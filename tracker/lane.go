@@ -131,7 +131,7 @@ func (l *lane) release(ctx context.Context, batch []shipment.Parcel) {
 		if err := l.t.cfg.Store.ReleaseLease(ctx, p.TenantID, p.ID, p.LeaseOwner); err != nil {
 			l.t.log.Warn("tracker: release lease", "parcel_id", p.ID, "error", err)
 		}
-		l.t.done()
+		l.t.done(p)
 	}
 }
 

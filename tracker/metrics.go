@@ -16,6 +16,7 @@ import (
 type Metrics struct {
 	claims    prometheus.Counter
 	claimRuns prometheus.Counter
+	renewals  prometheus.Counter
 	inflight  prometheus.Gauge
 	checks    *prometheus.CounterVec
 	calls     *prometheus.CounterVec
@@ -34,6 +35,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		claimRuns: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "waypost_tracker_claim_queries_total",
 			Help: "Claim queries run (each leases a batch of due parcels).",
+		}),
+		renewals: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "waypost_tracker_lease_renewals_total",
+			Help: "Leases of waiting parcels extended.",
 		}),
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "waypost_tracker_inflight_parcels",
@@ -60,7 +65,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Pushed tracking results by source and outcome (matched, unknown).",
 		}, []string{"source", "outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.claims, m.claimRuns, m.inflight, m.checks, m.calls, m.eventsIn, m.handoffs, m.pushes} {
+	for _, c := range []prometheus.Collector{m.claims, m.claimRuns, m.renewals, m.inflight, m.checks, m.calls, m.eventsIn, m.handoffs, m.pushes} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("tracker: register metrics: %w", err)
 		}
@@ -72,6 +77,12 @@ func (m *Metrics) claimed(n int) {
 	if m != nil {
 		m.claimRuns.Inc()
 		m.claims.Add(float64(n))
+	}
+}
+
+func (m *Metrics) renewed(n int) {
+	if m != nil {
+		m.renewals.Add(float64(n))
 	}
 }
 

@@ -128,6 +128,13 @@ func (k *killable) DeferCheck(ctx context.Context, tenantID, parcelID int64, own
 	return k.Store.DeferCheck(ctx, tenantID, parcelID, owner, at, reason)
 }
 
+func (k *killable) ExtendLeases(ctx context.Context, owner string, ids []int64, now time.Time, leaseFor time.Duration) ([]int64, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
+	return k.Store.ExtendLeases(ctx, owner, ids, now, leaseFor)
+}
+
 func (k *killable) ScheduleCheck(ctx context.Context, tenantID, parcelID int64, at time.Time, reason string) error {
 	if err := k.check(); err != nil {
 		return err

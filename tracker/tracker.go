@@ -115,6 +115,7 @@ type Tracker struct {
 	clock0, real0 time.Time
 
 	inflight atomic.Int64
+	held     leases        // leases of the parcels in flight, renewed while they wait
 	claims   atomic.Int64  // claim sequence, part of the lease owner
 	wake     chan struct{} // a slot freed up
 	stats    counters
@@ -200,11 +201,20 @@ func (t *Tracker) Run(ctx context.Context) error {
 	for _, l := range t.lanes {
 		wg.Go(func() { l.run(laneCtx) })
 	}
+	// Leases are renewed until the last claimed parcel is recorded.
+	renewCtx, stopRenew := context.WithCancel(laneCtx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t.renewLoop(renewCtx)
+	}()
 	err := t.claimLoop(ctx)
 	for _, l := range t.lanes {
 		l.close()
 	}
 	wg.Wait()
+	stopRenew()
+	<-renewed
 	return err
 }
 
@@ -283,7 +293,9 @@ func (t *Tracker) claimOnce(ctx context.Context, want int) (int, error) {
 			continue
 		}
 		t.inflight.Add(1)
+		t.held.add(p)
 		if !l.offer(p) {
+			t.held.drop(p)
 			t.inflight.Add(-1)
 			at, why := l.refusedUntil(now)
 			t.postpone(ctx, p, spread(at, p.ID, at.Sub(now)), "deferred: "+why)
@@ -294,7 +306,8 @@ func (t *Tracker) claimOnce(ctx context.Context, want int) (int, error) {
 }
 
 // done marks one claimed parcel finished.
-func (t *Tracker) done() {
+func (t *Tracker) done(p shipment.Parcel) {
+	t.held.drop(p)
 	t.inflight.Add(-1)
 	select {
 	case t.wake <- struct{}{}:

@@ -161,3 +161,41 @@ func testLeaseLifecycle(t *testing.T, f *fixture) {
 		t.Error("unscheduled parcel claimed")
 	}
 }
+
+// testExtendLeases: a renewed lease keeps other claimers away past its
+// first expiry; a lapsed or foreign lease is not renewed.
+func testExtendLeases(t *testing.T, f *fixture) {
+	_, ps := f.dueParcels(3)
+	now := time.Now().UTC()
+	got, err := f.s.ClaimDue(f.ctx, now, 10, "a#1", time.Minute)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("ClaimDue: %d parcels, %v", len(got), err)
+	}
+	ids := []int64{ps[0].ID, ps[1].ID, ps[2].ID}
+	kept, err := f.s.ExtendLeases(f.ctx, "a#1", ids[:2], now.Add(50*time.Second), 5*time.Minute)
+	if err != nil || len(kept) != 2 {
+		t.Fatalf("ExtendLeases: kept %v, %v; want the two asked for", kept, err)
+	}
+	if kept, _ := f.s.ExtendLeases(f.ctx, "b#1", ids, now.Add(50*time.Second), 5*time.Minute); len(kept) != 0 {
+		t.Errorf("another owner renewed %v", kept)
+	}
+	// Two minutes on, only the unrenewed parcel is free.
+	taken, err := f.s.ClaimDue(f.ctx, now.Add(2*time.Minute), 10, "b#2", time.Minute)
+	if err != nil || len(taken) != 1 || taken[0].ID != ps[2].ID {
+		t.Fatalf("claim after the first expiry got %v (%v), want only parcel %d", taken, err, ps[2].ID)
+	}
+	// The lapsed lease cannot be renewed by its old owner.
+	kept, err = f.s.ExtendLeases(f.ctx, "a#1", ids, now.Add(2*time.Minute), 5*time.Minute)
+	if err != nil || len(kept) != 2 || kept[0] != min(ids[0], ids[1]) {
+		t.Errorf("renewal after the third was taken: kept %v, %v; want the first two", kept, err)
+	}
+	if _, err := f.s.ExtendLeases(f.ctx, "", ids, now, time.Minute); err == nil {
+		t.Error("empty owner accepted")
+	}
+	// An expired lease that nobody took is not renewed either: the parcel
+	// may be claimed at any moment.
+	later := now.Add(20 * time.Minute)
+	if kept, _ := f.s.ExtendLeases(f.ctx, "a#1", ids, later, 5*time.Minute); len(kept) != 0 {
+		t.Errorf("expired leases renewed: %v", kept)
+	}
+}

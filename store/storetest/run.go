@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClaimDue", testClaimDue},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"LeaseLifecycle", testLeaseLifecycle},
+		{"ExtendLeases", testExtendLeases},
 		{"ScheduleReason", testScheduleReason},
 		{"RescheduleMany", testRescheduleMany},
 		{"ScheduleCheck", testScheduleCheck},

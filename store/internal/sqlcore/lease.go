@@ -192,3 +192,46 @@ func (s *Store) RescheduleMany(ctx context.Context, checks []store.ParcelCheck) 
 	}
 	return lost, nil
 }
+
+// extendChunk bounds the IDs of one ExtendLeases statement.
+const extendChunk = 500
+
+// ExtendLeases implements store.Store.
+func (s *Store) ExtendLeases(ctx context.Context, owner string, ids []int64, now time.Time, leaseFor time.Duration) ([]int64, error) {
+	if owner == "" || leaseFor <= 0 {
+		return nil, store.Invalid(&shipment.InvalidError{Field: "owner", Reason: "an owner and a positive lease are required"})
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	var kept []int64
+	err := s.eng.Tx(ctx, func(q Querier) error {
+		kept = kept[:0]
+		for lo := 0; lo < len(ids); lo += extendChunk {
+			chunk := ids[lo:min(lo+extendChunk, len(ids))]
+			args := make([]any, 0, len(chunk)+3)
+			args = append(args, s.t(now.Add(leaseFor)), owner, s.t(now))
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			rows, err := q.Query(ctx, `UPDATE parcels SET lease_until = $1
+				WHERE lease_owner = $2 AND lease_owner <> '' AND lease_until >= $3 AND id IN (`+placeholders(4, len(chunk))+`)
+				RETURNING id`, args...)
+			if err != nil {
+				return err
+			}
+			got, err := collect(rows, func(r Rows) (int64, error) {
+				var id int64
+				return id, r.Scan(&id)
+			})
+			if err != nil {
+				return err
+			}
+			kept = append(kept, got...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: extend leases of %s: %w", owner, err)
+	}
+	slices.Sort(kept)
+	return kept, nil
+}
