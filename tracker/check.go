@@ -166,6 +166,7 @@ func (t *Tracker) ingest(ctx context.Context, outs []outcome) bool {
 	for i := range outs {
 		o := &outs[i]
 		if o.err == nil && o.res.Found {
+			t.recordCarrierETA(ctx, o.p, o.res.ETA)
 			t.followHandoff(ctx, o)
 		}
 	}

@@ -116,6 +116,7 @@ type Tracker struct {
 
 	inflight atomic.Int64
 	held     leases        // leases of the parcels in flight, renewed while they wait
+	etas     carrierETAs   // the carriers' last declared delivery dates
 	claims   atomic.Int64  // claim sequence, part of the lease owner
 	wake     chan struct{} // a slot freed up
 	stats    counters

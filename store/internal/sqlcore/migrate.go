@@ -21,7 +21,11 @@ type Migrations struct {
 }
 
 func (m Migrations) provider() (*goose.Provider, error) {
-	return goose.NewProvider(m.Dialect, m.DB, m.FS, m.Options...)
+	// Parts of the schema are versioned independently (alerts, outbox,
+	// users...), so a database may meet a lower version after a higher
+	// one: it is applied rather than refused.
+	opts := append([]goose.ProviderOption{goose.WithAllowOutofOrder(true)}, m.Options...)
+	return goose.NewProvider(m.Dialect, m.DB, m.FS, opts...)
 }
 
 // MigrationStatus implements store.Migrator.

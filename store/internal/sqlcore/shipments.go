@@ -115,7 +115,10 @@ func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.List
 		where = append(where, "status = "+arg(string(lq.Status)))
 	}
 	if lq.Carrier != "" {
-		where = append(where, "id IN (SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND carrier = "+arg(lq.Carrier)+")")
+		// Checked row by row while the newest-first index is walked, so a
+		// page stops at its limit instead of collecting every shipment of
+		// a busy carrier first.
+		where = append(where, "EXISTS (SELECT 1 FROM parcels p WHERE p.shipment_id = shipments.id AND p.carrier = "+arg(lq.Carrier)+")")
 	}
 	if lq.OriginCountry != "" {
 		where = append(where, "origin_country = "+arg(strings.ToUpper(lq.OriginCountry)))
@@ -124,11 +127,18 @@ func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.List
 		where = append(where, "destination_country = "+arg(strings.ToUpper(lq.DestinationCountry)))
 	}
 	if q := strings.TrimSpace(lq.Search); q != "" {
-		// Emails are matched as typed and in lower case, which keeps the
-		// (tenant_id, customer_email) index usable.
-		n := arg(q)
-		where = append(where, "(id IN (SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND tracking_number = "+n+
-			") OR reference = "+n+" OR customer_email IN ("+n+", "+arg(strings.ToLower(q))+"))")
+		ids, err := s.searchIDs(ctx, tenantID, q)
+		if err != nil {
+			return store.Page{}, fmt.Errorf("store: list shipments: %w", err)
+		}
+		if len(ids) == 0 {
+			return store.Page{}, nil
+		}
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			ph[i] = arg(id)
+		}
+		where = append(where, "id IN ("+strings.Join(ph, ", ")+")")
 	}
 	if !lq.CreatedFrom.IsZero() {
 		where = append(where, "created_at >= "+arg(s.t(lq.CreatedFrom)))
@@ -271,4 +281,43 @@ func (s *Store) DeleteShipment(ctx context.Context, tenantID, shipmentID int64) 
 		return fmt.Errorf("store: delete shipment %d: %w", shipmentID, err)
 	}
 	return nil
+}
+
+// searchMax bounds the shipments one search term can match.
+const searchMax = 1000
+
+// searchIDs returns the IDs of the tenant's shipments whose tracking
+// number, reference or customer email (as typed or in lower case) is q.
+// Each is one indexed lookup; one query ORing them would leave the
+// engines' planners walking the whole table.
+func (s *Store) searchIDs(ctx context.Context, tenantID int64, q string) ([]int64, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, sql := range []struct {
+		text string
+		args []any
+	}{
+		{`SELECT shipment_id FROM parcels WHERE tenant_id = $1 AND tracking_number = $2 LIMIT $3`, []any{tenantID, q, searchMax}},
+		{`SELECT id FROM shipments WHERE tenant_id = $1 AND reference = $2 AND reference <> '' LIMIT $3`, []any{tenantID, q, searchMax}},
+		{`SELECT id FROM shipments WHERE tenant_id = $1 AND customer_email IN ($2, $3) AND customer_email <> '' LIMIT $4`, []any{tenantID, q, strings.ToLower(q), searchMax}},
+	} {
+		rows, err := s.eng.Reader().Query(ctx, sql.text, sql.args...)
+		if err != nil {
+			return nil, err
+		}
+		got, err := collect(rows, func(r Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			if !seen[id] && len(ids) < searchMax {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
 }

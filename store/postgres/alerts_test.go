@@ -1,0 +1,9 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/waypost/waypost/store/storetest"
+)
+
+func TestAlertsContract(t *testing.T) { storetest.RunAlerts(t, open) }

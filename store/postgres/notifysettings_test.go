@@ -1,0 +1,9 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/waypost/waypost/store/storetest"
+)
+
+func TestNotifySettings(t *testing.T) { storetest.RunNotifySettings(t, open) }

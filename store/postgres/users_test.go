@@ -1,0 +1,9 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/waypost/waypost/store/storetest"
+)
+
+func TestUsers(t *testing.T) { storetest.RunUsers(t, open) }

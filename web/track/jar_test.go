@@ -1,0 +1,5 @@
+package track
+
+import "net/http/cookiejar"
+
+func newJar() (*cookiejar.Jar, error) { return cookiejar.New(nil) }
