@@ -38,6 +38,7 @@ func (l *lane) check(ctx context.Context, batch []shipment.Parcel) {
 			t.done(p)
 			continue
 		}
+		t.held.checking(p)
 		live = append(live, p)
 	}
 	batch = live

@@ -20,6 +20,10 @@ type leases struct {
 type held struct {
 	owner string
 	until time.Time
+	// checking is set once the parcel's check began: from then on its
+	// row is the node's own ingest's and reschedule's, so renewals leave
+	// it alone (two writers on one row would only wait on each other).
+	checking bool
 }
 
 func (l *leases) add(p shipment.Parcel) {
@@ -52,13 +56,23 @@ func (l *leases) until(p shipment.Parcel) time.Time {
 	return time.Time{}
 }
 
-// byOwner lists the held parcels per lease owner.
+// checking marks p's check as begun.
+func (l *leases) checking(p shipment.Parcel) {
+	l.mu.Lock()
+	if h := l.m[p.ID]; h != nil && h.owner == p.LeaseOwner {
+		h.checking = true
+	}
+	l.mu.Unlock()
+}
+
+// byOwner lists the held parcels still waiting for their check, per lease
+// owner.
 func (l *leases) byOwner() map[string][]int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[string][]int64{}
 	for id, h := range l.m {
-		if !h.until.IsZero() {
+		if !h.until.IsZero() && !h.checking {
 			out[h.owner] = append(out[h.owner], id)
 		}
 	}
@@ -81,7 +95,7 @@ func (l *leases) renewed(ids, kept []int64, until time.Time) (lost int) {
 		}
 		if ok[id] {
 			h.until = until
-		} else if !h.until.IsZero() {
+		} else if !h.until.IsZero() && !h.checking {
 			h.until = time.Time{}
 			lost++
 		}

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,7 +38,8 @@ import (
 // (sqlite or postgres), WAYPOST_SCALE_HTTP=1 (FedEx over HTTP to the
 // sandbox instead of in-process carriers), WAYPOST_SCALE_ROUTES=express
 // (UPS and FedEx door to door: no hand-offs), WAYPOST_SCALE_SECONDS (how
-// long to measure, default 60).
+// long to measure, default 60), WAYPOST_SCALE_CPUPROFILE (a file: CPU
+// profile of the measured seconds only, without the loading).
 //
 // The parcels are spread over tenants that share a pool of 20,000 scripted
 // journeys (tracking numbers are unique per tenant), so the sandbox stays
@@ -138,6 +141,18 @@ func TestScale(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	runtime.GC()
+	if path := os.Getenv("WAYPOST_SCALE_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cpu0 := cpuTime()
 	go func() { done <- tr.Run(runCtx) }()
 	start := time.Now()
 	var peakRSS int64
@@ -152,6 +167,12 @@ func TestScale(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	total := checked.Load()
+	// How many of the machine's cores the process kept busy: well under
+	// GOMAXPROCS means the rate is bound by waiting, not by CPU.
+	// CPU time per check is the figure that does not depend on how busy
+	// the machine is.
+	cpu := cpuTime() - cpu0
+	cores := cpu.Seconds() / elapsed.Seconds()
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -162,8 +183,9 @@ func TestScale(t *testing.T) {
 	if httpMode {
 		mode = "FedEx over HTTP to the sandbox, batches of 30"
 	}
-	t.Logf("%s, %d active parcels, %s, %s: %d checks in %s = %.0f checks/s; peak RSS %d MB; GOMAXPROCS %d; stats %+v",
-		engine, n, mode, routes, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), peakRSS>>20, runtime.GOMAXPROCS(0), tr.Stats())
+	t.Logf("%s, %d active parcels, %s, %s: %d checks in %s = %.0f checks/s; peak RSS %d MB; CPU %.0f µs per check, %.2f cores of GOMAXPROCS %d (load average %s); stats %+v",
+		engine, n, mode, routes, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), peakRSS>>20,
+		float64(cpu.Microseconds())/float64(max(total, 1)), cores, runtime.GOMAXPROCS(0), loadAverage(), tr.Stats())
 }
 
 // seedRow is one journey's first leg with its progress at the clock.
@@ -302,6 +324,29 @@ func loadPostgres(ctx context.Context, u string, rows []seedRow, tenants []int64
 		}
 	}
 	return nil
+}
+
+// cpuTime is the CPU time this process used so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage is the machine's one-minute load average, as text: the
+// figures depend on what else runs.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
 }
 
 // rssBytes is this process's resident memory.

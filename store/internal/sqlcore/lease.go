@@ -129,8 +129,15 @@ func (s *Store) RescheduleMany(ctx context.Context, checks []store.ParcelCheck) 
 	now := s.clock()
 	tt := s.eng.TimeType()
 	var lost []int64
+	ids := make([]int64, len(checks))
+	for i, c := range checks {
+		ids[i] = c.ParcelID
+	}
 	err := s.eng.Tx(ctx, func(q Querier) error {
 		lost = lost[:0]
+		if err := s.lockInOrder(ctx, q, ids); err != nil {
+			return err
+		}
 		for from := 0; from < len(checks); from += rescheduleChunk {
 			chunk := checks[from:min(len(checks), from+rescheduleChunk)]
 			args := make([]any, 0, len(chunk)*9+1)
@@ -205,6 +212,9 @@ func (s *Store) ExtendLeases(ctx context.Context, owner string, ids []int64, now
 	var kept []int64
 	err := s.eng.Tx(ctx, func(q Querier) error {
 		kept = kept[:0]
+		if err := s.lockInOrder(ctx, q, ids); err != nil {
+			return err
+		}
 		for lo := 0; lo < len(ids); lo += extendChunk {
 			chunk := ids[lo:min(lo+extendChunk, len(ids))]
 			args := make([]any, 0, len(chunk)+3)
@@ -234,4 +244,38 @@ func (s *Store) ExtendLeases(ctx context.Context, owner string, ids []int64, now
 	}
 	slices.Sort(kept)
 	return kept, nil
+}
+
+// lockInOrder locks the parcels ids in ID order, where the engine locks
+// rows (PostgreSQL). Statements that update many parcels at once lock
+// them in whatever order their plan visits them; two such transactions
+// on overlapping parcels (a node renewing leases while another records
+// checks) could each hold a row the other waits for. Taking the locks in
+// one order first rules that out.
+func (s *Store) lockInOrder(ctx context.Context, q Querier, ids []int64) error {
+	if s.eng.ForUpdate() == "" || len(ids) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	for lo := 0; lo < len(sorted); lo += extendChunk {
+		chunk := sorted[lo:min(lo+extendChunk, len(sorted))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.Query(ctx, `SELECT id FROM parcels WHERE id IN (`+placeholders(1, len(chunk))+`) ORDER BY id`+s.eng.ForUpdate(), args...)
+		if err != nil {
+			return fmt.Errorf("lock parcels: %w", err)
+		}
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("lock parcels: %w", err)
+		}
+	}
+	return nil
 }
