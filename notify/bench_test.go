@@ -114,7 +114,8 @@ func benchConsume(b *testing.B, w *world) {
 // TestLoadPushToWebhook is the end-to-end load figure, run only with
 // WAYPOST_NOTIFY_LOAD=1 (WAYPOST_NOTIFY_LOAD_RATE changes the offered
 // rate, default 1000 changes/s, WAYPOST_NOTIFY_LOAD_SECONDS the length,
-// default 10): shipment changes are ingested at the rate, one IngestEvents
+// default 10, WAYPOST_NOTIFY_LOAD_PUSHERS the concurrent pushers, default
+// 16): shipment changes are ingested at the rate, one IngestEvents
 // call per change as a carrier push makes it, and each reaches a loopback
 // webhook receiver through the change task, the planner, the outbox and
 // the dispatcher. It prints the achieved rate and the push-to-receipt
@@ -193,7 +194,7 @@ func loadPushToWebhook(t *testing.T, w *world) {
 	base := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Second)
 	tick := time.Second / time.Duration(rate)
 	// Pushes arrive concurrently, as carriers' webhooks do.
-	const pushers = 16
+	pushers := envInt("WAYPOST_NOTIFY_LOAD_PUSHERS", 16)
 	var wg sync.WaitGroup
 	for k := range pushers {
 		wg.Go(func() {

@@ -123,7 +123,7 @@ func (c *Consumer) RunOnce(ctx context.Context) (int, error) {
 		c.runBatch(ctx, bs, list)
 		return len(list), nil
 	}
-	groups := shipmentGroups(list)
+	groups := shipmentGroups(list, func(t store.Task) store.Task { return t })
 	parallel(c.o.Workers, groups, func(g []store.Task) {
 		for _, t := range g {
 			c.handle(ctx, t)
@@ -134,10 +134,11 @@ func (c *Consumer) RunOnce(ctx context.Context) (int, error) {
 
 // shipmentGroups splits tasks by (tenant, shipment), keeping claim order
 // within each group; tasks about no shipment are groups of their own.
-func shipmentGroups(list []store.Task) [][]store.Task {
-	var groups [][]store.Task
+func shipmentGroups[T any](list []T, task func(T) store.Task) [][]T {
+	var groups [][]T
 	at := map[[2]int64]int{}
-	for _, t := range list {
+	for _, x := range list {
+		t := task(x)
 		k := [2]int64{t.TenantID, t.ShipmentID}
 		i, ok := at[k]
 		if !ok || t.ShipmentID == 0 {
@@ -145,7 +146,7 @@ func shipmentGroups(list []store.Task) [][]store.Task {
 			at[k] = i
 			groups = append(groups, nil)
 		}
-		groups[i] = append(groups[i], t)
+		groups[i] = append(groups[i], x)
 	}
 	return groups
 }

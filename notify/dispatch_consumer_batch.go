@@ -67,7 +67,7 @@ func (c *Consumer) runBatch(ctx context.Context, bs batchStore, list []store.Tas
 
 	// Plan: tasks of one shipment in order, shipments in parallel (a
 	// planner may read per shipment, as the buyer planner does).
-	parallel(c.o.Workers, plannedGroups(items), func(g []*planned) {
+	parallel(c.o.Workers, shipmentGroups(items, func(it *planned) store.Task { return it.t }), func(g []*planned) {
 		for _, it := range g {
 			c.planOne(ctx, it)
 		}
@@ -210,23 +210,6 @@ func (c *Consumer) fanOutBatch(ctx context.Context, bs batchStore, items []*plan
 		}
 		it.msgs = append(it.msgs, fan...)
 	}
-}
-
-// plannedGroups splits a batch by (tenant, shipment) in claim order.
-func plannedGroups(items []*planned) [][]*planned {
-	var groups [][]*planned
-	at := map[[2]int64]int{}
-	for _, it := range items {
-		k := [2]int64{it.t.TenantID, it.t.ShipmentID}
-		i, ok := at[k]
-		if !ok || it.t.ShipmentID == 0 {
-			i = len(groups)
-			at[k] = i
-			groups = append(groups, nil)
-		}
-		groups[i] = append(groups[i], it)
-	}
-	return groups
 }
 
 // parallel runs fn on each group with up to workers goroutines.
