@@ -131,6 +131,13 @@ func runDemo(ctx context.Context, cmd *cobra.Command, f serveFlags, d demoFlags)
 		fmt.Fprintf(out, "  database:   %s\n", where)
 		fmt.Fprintf(out, "  shipments:  %s/demo/shipments   (?status=in_transit, ...)\n", addr)
 		fmt.Fprintf(out, "  a shipment: %s/demo/shipments/1  (timeline of all legs, parcel freshness)\n", addr)
+		fmt.Fprintf(out, "  tracking:   %s/track        (look a number up as a buyer would)\n", addr)
+		fmt.Fprintf(out, "  dashboard:  %s/app          (sign in with the demo admin printed above)\n", addr)
+		if os.Getenv("WAYPOST_API_KEY") != "" {
+			fmt.Fprintf(out, "  REST API:   %s/api/v1/trackings  (Authorization: Bearer $WAYPOST_API_KEY; document at /api/v1/openapi.json)\n", addr)
+		} else {
+			fmt.Fprintf(out, "  REST API:   %s/api/v1/openapi.json  (set WAYPOST_API_KEY to get a key for the demo shop)\n", addr)
+		}
 		fmt.Fprintf(out, "  metrics:    %s/metrics   health: %s/healthz\n", addr, addr)
 		fmt.Fprintf(out, "  carriers:   sandbox at %s (%s); in-process: %s\n", sandboxURL(s), strings.Join(httpCarriers(s), ", "), strings.Join(s.InProcessCarriers, ", "))
 		fmt.Fprintf(out, "Press Ctrl-C to stop.\n\n")

@@ -55,7 +55,7 @@ func startShop(env *partEnv) error {
 	if restAPI != nil {
 		restAPI.SetShopVault(vault)
 	}
-	if !vault.Encrypts() {
+	if !vault.Encrypts() && !env.Demo {
 		env.Log.Warn("shop credentials are stored unencrypted: set --shop-secret-key (WAYPOST_SHOP_SECRET_KEY)")
 	}
 	log := env.Log.With("part", "shop")

@@ -73,6 +73,9 @@ type Store struct {
 	eng Engine
 	log *slog.Logger
 	now func() time.Time
+	// queues caches the names of the subscribed task queues, read on
+	// every ingest that moves a shipment.
+	queues queueCache
 }
 
 var _ store.Store = (*Store)(nil)

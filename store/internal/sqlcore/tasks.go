@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/waypost/waypost/shipment"
@@ -49,6 +50,7 @@ func (s *Store) SubscribeQueue(ctx context.Context, queue string) error {
 		_, err := q.Exec(ctx, `INSERT INTO task_queues (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, queue, s.t(s.clock()))
 		return err
 	})
+	s.queues.forget()
 	if err != nil {
 		return fmt.Errorf("store: subscribe queue %q: %w", queue, err)
 	}
@@ -175,14 +177,7 @@ func (s *Store) enqueueChanges(ctx context.Context, q Querier, tenantID int64, r
 	if len(rows) == 0 {
 		return nil
 	}
-	qr, err := q.Query(ctx, `SELECT name FROM task_queues ORDER BY name`)
-	if err != nil {
-		return fmt.Errorf("read task queues: %w", err)
-	}
-	queues, err := collect(qr, func(r Rows) (string, error) {
-		var n string
-		return n, r.Scan(&n)
-	})
+	queues, err := s.subscribedQueues(ctx, q)
 	if err != nil || len(queues) == 0 {
 		return err
 	}
@@ -198,4 +193,50 @@ func (s *Store) enqueueChanges(ctx context.Context, q Querier, tenantID int64, r
 	}
 	return q.ExecBatch(ctx, `INSERT INTO tasks (queue, kind, tenant_id, shipment_id, payload, run_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, args)
+}
+
+// queueTTL is how long the list of subscribed queues is trusted. Queues
+// are subscribed when a node starts its consumers, through its own store
+// (which forgets the list at once); another node's new queue is seen
+// within this time.
+const queueTTL = 10 * time.Second
+
+type queueCache struct {
+	mu    sync.Mutex
+	names []string
+	at    time.Time
+}
+
+func (c *queueCache) forget() {
+	c.mu.Lock()
+	c.at = time.Time{}
+	c.mu.Unlock()
+}
+
+// subscribedQueues returns the subscribed queue names, from the cache
+// while it is fresh.
+func (s *Store) subscribedQueues(ctx context.Context, q Querier) ([]string, error) {
+	c := &s.queues
+	c.mu.Lock()
+	if !c.at.IsZero() && time.Since(c.at) < queueTTL {
+		names := c.names
+		c.mu.Unlock()
+		return names, nil
+	}
+	c.mu.Unlock()
+	qr, err := q.Query(ctx, `SELECT name FROM task_queues ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("read task queues: %w", err)
+	}
+	names, err := collect(qr, func(r Rows) (string, error) {
+		var n string
+		return n, r.Scan(&n)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read task queues: %w", err)
+	}
+	c.mu.Lock()
+	c.names, c.at = names, time.Now()
+	c.mu.Unlock()
+	return names, nil
 }
