@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/waypost/waypost/alert"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/notify"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
@@ -46,14 +46,9 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, ctx: t.Context(), box: &memOutbox{}, now: t0}
 	// The store shares the test's clock, so change tasks are due when the
 	// engine looks.
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "alert.db"), sqlite.Options{Logger: quiet, Now: e.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e.st = st
+	e.st = testdb.OpenSQLite(t, sqlite.Options{Logger: quiet, Now: e.clock})
 	e.tenant = shipment.Tenant{Slug: "shop", Name: "Ada's Shop"}
-	if err := st.CreateTenant(e.ctx, &e.tenant); err != nil {
+	if err := e.st.CreateTenant(e.ctx, &e.tenant); err != nil {
 		t.Fatal(err)
 	}
 	e.eng = e.engine(alert.Options{})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/waypost/waypost/alert"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/store/sqlite"
 )
 
@@ -24,11 +25,7 @@ func TestScanScale(t *testing.T) {
 		t.Skip("set WAYPOST_ALERT_SCALE=N to measure the scan over N shipments")
 	}
 	path := filepath.Join(t.TempDir(), "scale.db")
-	st, err := sqlite.Open(t.Context(), path, sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testdb.OpenSQLiteAt(t, path, sqlite.Options{Logger: quiet})
 	now := time.Now().UTC().Truncate(time.Hour)
 	seedStart := time.Now()
 	want := seedScale(t, path, n, now)

@@ -9,19 +9,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/waypost/waypost/api"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/postgres"
@@ -43,59 +39,13 @@ var engines = []struct {
 
 func openSQLite(t testing.TB) store.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), t.TempDir()+"/api.db", sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return testdb.OpenSQLite(t, sqlite.Options{Logger: quiet})
 }
-
-var schemaSeq atomic.Int64
 
 func openPostgres(t testing.TB) store.Store {
 	t.Helper()
-	base := os.Getenv("WAYPOST_TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("WAYPOST_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("WAYPOST_TEST_DATABASE_URL is not set; skipping PostgreSQL tests")
-	}
-	ctx := context.Background()
-	name := fmt.Sprintf("waypost_api_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, schemaSeq.Add(1))
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to WAYPOST_TEST_DATABASE_URL: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	s, err := postgres.Open(ctx, u.String(), postgres.Options{Logger: quiet, MaxConns: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.Close()
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	return s
+	u := testdb.FreshSchema(t, "waypost_api")
+	return testdb.OpenPostgres(t, u, postgres.Options{Logger: quiet, MaxConns: 8})
 }
 
 // env is a running API with two tenants and keys of every scope.

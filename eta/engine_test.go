@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/waypost/waypost/eta"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store"
@@ -27,11 +27,7 @@ type revision struct {
 // destination country, and the hook told of the move.
 func TestEngineRevisesOnChange(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "eta.db"), sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testdb.OpenSQLite(t, sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	tn := shipment.Tenant{Slug: "shop", Name: "Shop"}
 	if err := st.CreateTenant(ctx, &tn); err != nil {
 		t.Fatal(err)

@@ -12,17 +12,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store"
@@ -35,14 +31,9 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func openSQLite(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	if path == "" {
-		path = filepath.Join(t.TempDir(), "waypost.db")
+		return testdb.OpenSQLite(t, sqlite.Options{Logger: quiet})
 	}
-	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return testdb.OpenSQLiteAt(t, path, sqlite.Options{Logger: quiet})
 }
 
 // receipt is one delivery a receiver accepted.
@@ -187,47 +178,8 @@ type fullStore interface {
 // WAYPOST_TEST_DATABASE_URL, skipped without it unless CI=true.
 func pgStore(t testing.TB) fullStore {
 	t.Helper()
-	base := os.Getenv("WAYPOST_TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("WAYPOST_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("WAYPOST_TEST_DATABASE_URL is not set; skipping PostgreSQL tests")
-	}
-	ctx := context.Background()
-	name := fmt.Sprintf("waypost_notify_%d_%d", os.Getpid(), time.Now().UnixNano())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to WAYPOST_TEST_DATABASE_URL: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String(), postgres.Options{Logger: quiet, MaxConns: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	u := testdb.FreshSchema(t, "waypost_notify")
+	return testdb.OpenPostgres(t, u, postgres.Options{Logger: quiet, MaxConns: 16})
 }
 
 // world is a store with one tenant, the notify pieces over it and a clock.

@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store"
@@ -34,11 +34,7 @@ type planFixture struct {
 
 func newPlanFixture(t *testing.T) *planFixture {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "waypost.db"), sqlite.Options{Logger: quietLog})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.OpenSQLite(t, sqlite.Options{Logger: quietLog})
 	f := &planFixture{t: t, st: st, now: time.Now().UTC().Truncate(time.Second)}
 	f.tenant = shipment.Tenant{Slug: "kiez", Name: "Kiez Laden"}
 	if err := st.CreateTenant(t.Context(), &f.tenant); err != nil {
@@ -53,6 +49,7 @@ func newPlanFixture(t *testing.T) *planFixture {
 	if err := st.CreateParcel(t.Context(), f.tenant.ID, &f.parcel); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if f.subs, err = NewSubscriptions(st, []byte("0123456789abcdef0123"), "https://wp.example"); err != nil {
 		t.Fatal(err)
 	}

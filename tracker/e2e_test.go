@@ -5,12 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/waypost/waypost/carrier/sandbox"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store"
@@ -37,12 +37,7 @@ var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func openSQLite(t *testing.T, now func() time.Time) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "waypost.db"), sqlite.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return testdb.OpenSQLite(t, sqlite.Options{Now: now})
 }
 
 func newRun(t *testing.T, o sim.Options, open func(t *testing.T, now func() time.Time) store.Store) *run {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"slices"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/waypost/waypost/carrier/sandbox"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/postgres"
@@ -22,64 +22,16 @@ import (
 	"github.com/waypost/waypost/tracker/sim"
 )
 
-// pgURL returns WAYPOST_TEST_DATABASE_URL, skipping without it unless
-// CI=true.
-func pgURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("WAYPOST_TEST_DATABASE_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("WAYPOST_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("WAYPOST_TEST_DATABASE_URL is not set; skipping PostgreSQL tests")
-	}
-	return u
-}
-
 // pgSchema creates an empty schema for one test, dropped at the end, and
 // returns a URL whose connections use it.
 func pgSchema(t testing.TB) string {
 	t.Helper()
-	base := pgURL(t)
-	name := fmt.Sprintf("waypost_tracker_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to WAYPOST_TEST_DATABASE_URL: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return testdb.FreshSchema(t, "waypost_tracker")
 }
 
 func openPG(t testing.TB, u string, now func() time.Time) *postgres.Store {
 	t.Helper()
-	st, err := postgres.Open(context.Background(), u, postgres.Options{Now: now, MaxConns: 6, Logger: quietLog})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return testdb.OpenPostgres(t, u, postgres.Options{Now: now, MaxConns: 6, Logger: quietLog})
 }
 
 // Three tracker nodes, each its own process, share one PostgreSQL

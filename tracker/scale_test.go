@@ -19,6 +19,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/waypost/waypost/carrier/sandbox"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/postgres"
@@ -88,21 +89,11 @@ func TestScale(t *testing.T) {
 	switch engine {
 	case "sqlite":
 		path := filepath.Join(t.TempDir(), "scale.db")
-		sq, err := sqlite.Open(ctx, path, sqlite.Options{Now: s.Now, Logger: quietLog})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sq.Close()
-		st = sq
+		st = testdb.OpenSQLiteAt(t, path, sqlite.Options{Now: s.Now, Logger: quietLog})
 		load = func(rows []seedRow, tenants []int64) error { return loadSQLite(path, rows, tenants, n, s.Now()) }
 	case "postgres":
 		u := pgSchema(t)
-		pg, err := postgres.Open(ctx, u, postgres.Options{Now: s.Now, Logger: quietLog, MaxConns: 16})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pg.Close()
-		st = pg
+		st = testdb.OpenPostgres(t, u, postgres.Options{Now: s.Now, Logger: quietLog, MaxConns: 16})
 		load = func(rows []seedRow, tenants []int64) error { return loadPostgres(ctx, u, rows, tenants, n, s.Now()) }
 	default:
 		t.Fatalf("WAYPOST_SCALE_ENGINE=%q: want sqlite or postgres", engine)

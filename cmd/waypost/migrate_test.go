@@ -2,17 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/waypost/waypost/internal/testdb"
 )
 
 func runMigrate(t *testing.T, env map[string]string, args ...string) (string, error) {
@@ -85,36 +80,8 @@ func TestMigrateStatusOnEmptyDatabase(t *testing.T) {
 }
 
 func TestMigratePostgres(t *testing.T) {
-	base := os.Getenv("WAYPOST_TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("WAYPOST_TEST_DATABASE_URL is not set (required when CI=true)")
-		}
-		t.Skip("WAYPOST_TEST_DATABASE_URL is not set; skipping PostgreSQL test")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("waypost_cli_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	t.Cleanup(func() {
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-		conn.Close(ctx)
-	})
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	checkMigrateCycle(t, map[string]string{"WAYPOST_DATABASE_URL": u.String()})
+	u := testdb.FreshSchema(t, "waypost_cli")
+	checkMigrateCycle(t, map[string]string{"WAYPOST_DATABASE_URL": u})
 }
 
 func TestDBDescribeHidesPassword(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/waypost/waypost/api"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/server"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/sqlite"
@@ -21,11 +21,7 @@ import (
 
 func TestBootstrapKey(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testdb.OpenSQLite(t, sqlite.Options{})
 	const secret = "wp_live_bootstrapsecret0123456789"
 	for range 2 { // a restart with the same key changes nothing
 		if err := bootstrapKey(ctx, st, 0, secret); err != nil {
@@ -61,11 +57,7 @@ func TestExtendAPI(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testdb.OpenSQLite(t, sqlite.Options{})
 	srv := server.New(server.Options{})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	apiFlags.key = "wp_live_extensiontest0123456789"

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/sqlite"
@@ -30,11 +31,7 @@ func BenchmarkAnalyticsScale(b *testing.B) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "scale.db")
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Logger: quiet})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := testdb.OpenSQLiteAt(b, path, sqlite.Options{Logger: quiet})
 	tn := shipment.Tenant{Slug: "scale", Name: "Scale"}
 	if err := s.CreateTenant(ctx, &tn); err != nil {
 		b.Fatal(err)

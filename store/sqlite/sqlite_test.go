@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/sqlite"
 	"github.com/waypost/waypost/store/storetest"
@@ -17,38 +18,20 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func open(t *testing.T) store.Store {
 	t.Helper()
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "waypost.db"), sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return s
+	return testdb.OpenSQLite(t, sqlite.Options{Logger: quiet})
 }
 
 func TestContract(t *testing.T) { storetest.Run(t, open) }
 
 func TestMigrateFromEmpty(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "empty.db"), sqlite.Options{SkipMigrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := testdb.OpenSQLite(t, sqlite.Options{SkipMigrate: true})
 	storetest.MigrateFromEmpty(t, s)
 }
 
 func TestCrashSafety(t *testing.T) {
 	// In the child process the location comes from the parent.
 	storetest.RunCrash(t, "TestCrashSafety", filepath.Join(t.TempDir(), "crash.db"), func(t testing.TB, path string) store.Store {
-		s, err := sqlite.Open(t.Context(), path, sqlite.Options{Logger: quiet})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
+		return testdb.OpenSQLiteAt(t, path, sqlite.Options{Logger: quiet})
 	})
 }
 

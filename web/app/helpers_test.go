@@ -11,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/sqlite"
@@ -55,11 +55,7 @@ var seq atomic.Int64
 
 func newEnv(t testing.TB, cfg app.Config) *env {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "app.db"), sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.OpenSQLite(t, sqlite.Options{Logger: quiet})
 	c := &clock{t: time.Now().UTC()}
 	cfg.Store, cfg.Log, cfg.Now = st, quiet, c.Now
 	a, err := app.New(cfg)

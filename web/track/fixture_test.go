@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store"
@@ -89,11 +89,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func newFixture(t testing.TB, cfg func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "track.db"), sqlite.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.OpenSQLite(t, sqlite.Options{Logger: quiet})
 	f := &fixture{st: st, subs: &fakeSubscriber{}, reporter: &fakeReporter{}, now: time.Now().UTC()}
 	f.tenant = shipment.Tenant{Slug: "nordic-knits", Name: "Nordic Knits"}
 	f.other = shipment.Tenant{Slug: "other-shop", Name: "Other Shop"}
@@ -158,8 +154,8 @@ func newFixture(t testing.TB, cfg func(*Config)) *fixture {
 	if cfg != nil {
 		cfg(&c)
 	}
-	f.h, err = New(c)
-	if err != nil {
+	var err error
+	if f.h, err = New(c); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()

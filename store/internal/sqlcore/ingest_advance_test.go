@@ -4,11 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/status"
 	"github.com/waypost/waypost/store/sqlite"
@@ -22,11 +22,7 @@ import (
 // everything ingested so far.
 func TestIngestLateEventsRefold(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"), sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := testdb.OpenSQLite(t, sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	tn := shipment.Tenant{Slug: "late"}
 	if err := s.CreateTenant(ctx, &tn); err != nil {
 		t.Fatal(err)

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/waypost/waypost/internal/testdb"
 	"github.com/waypost/waypost/shipment"
 	"github.com/waypost/waypost/store"
 	"github.com/waypost/waypost/store/sqlite"
@@ -17,11 +17,7 @@ import (
 
 func open(t *testing.T) (store.Store, int64) {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "i.db"), sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.OpenSQLite(t, sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	tn := shipment.Tenant{Slug: "shop", Name: "Shop"}
 	if err := st.CreateTenant(context.Background(), &tn); err != nil {
 		t.Fatal(err)
