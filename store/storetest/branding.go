@@ -48,7 +48,7 @@ func testBranding(t *testing.T, f *fixture, tp store.TrackingPages) {
 	if b.TenantID != tn.ID || b.Slug != tn.Slug || b.Name != tn.Name || !b.UpdatedAt.IsZero() || b.PrimaryColor != "" {
 		t.Fatalf("default branding = %+v", b)
 	}
-	in := store.Branding{DisplayName: " Nordic Knits ", PrimaryColor: "#1A5C3B", AccentColor: "#ffcc00",
+	in := store.Branding{DisplayName: " Nordic Knits ", PrimaryColor: "#1A5C3B", AccentColor: "#8a4b00",
 		LogoURL: "https://shop.example/logo.png", ShopURL: "https://shop.example/", SupportEmail: "help@shop.example",
 		Texts: map[string]string{"": "Thanks for your order!", "de": "Danke für Ihre Bestellung!", "fr": "  "}}
 	if err := tp.SetBranding(f.ctx, tn.ID, &in); err != nil {
@@ -93,6 +93,8 @@ func testBrandingInvalid(t *testing.T, f *fixture, tp store.TrackingPages) {
 	for _, b := range []store.Branding{
 		{PrimaryColor: "red"},
 		{AccentColor: "#12345"},
+		{AccentColor: "#ffcc00"},  // yellow on white: 1.6:1, unreadable
+		{PrimaryColor: "#b0b0b0"}, // light grey: 2.1:1
 		{LogoURL: "javascript:alert(1)"},
 		{ShopURL: "data:text/html,hi"},
 		{SupportURL: "/relative"},

@@ -113,6 +113,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.SetValue("#destination", "FR"),
 		chromedp.SetValue("#status", "exception"),
 		chromedp.Click("#apply"),
+		// The old list stays visible until the filtered page replaces it;
+		// only the new page has the filter in the field's attribute (the
+		// old one has it in the field's value alone).
+		chromedp.WaitVisible(`#destination[value="FR"]`),
 		chromedp.WaitVisible(`#shipments tbody tr[data-id]`),
 	)
 	rows, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#shipments tbody tr[data-id] td:nth-child(3)')).map(td => td.textContent.trim())`))

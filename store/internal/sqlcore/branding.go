@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,13 @@ func normalizeBranding(b store.Branding) (store.Branding, error) {
 			return b, &shipment.InvalidError{Field: name, Reason: fmt.Sprintf("%q is not a #rrggbb colour", *c)}
 		}
 		*c = strings.ToLower(*c)
+		// The page sets links, headings and labels in these colours on
+		// white: below 4.5:1 (WCAG 2.1, 1.4.3) buyers cannot read them.
+		if *c != "" {
+			if r := contrastOnWhite(*c); r < 4.5 {
+				return b, &shipment.InvalidError{Field: name, Reason: fmt.Sprintf("%s is too light to read on white (contrast %.1f:1, needs 4.5:1); choose a darker shade", *c, r)}
+			}
+		}
 	}
 	for name, u := range map[string]string{"logo_url": b.LogoURL, "shop_url": b.ShopURL, "support_url": b.SupportURL} {
 		if u == "" {
@@ -209,4 +218,19 @@ func (s *Store) PageCounts(ctx context.Context, tenantID int64, from, to time.Ti
 		return nil, fmt.Errorf("store: page counts of tenant %d: %w", tenantID, err)
 	}
 	return out, nil
+}
+
+// contrastOnWhite is the WCAG 2.1 contrast ratio of a #rrggbb colour
+// against white.
+func contrastOnWhite(hex string) float64 {
+	v, _ := strconv.ParseUint(hex[1:], 16, 32)
+	ch := func(shift uint) float64 {
+		c := float64((v>>shift)&0xff) / 255
+		if c <= 0.04045 {
+			return c / 12.92
+		}
+		return math.Pow((c+0.055)/1.055, 2.4)
+	}
+	l := 0.2126*ch(16) + 0.7152*ch(8) + 0.0722*ch(0)
+	return 1.05 / (l + 0.05)
 }
