@@ -71,7 +71,7 @@ func run(args []string, out io.Writer) error {
 		jsonOut      bool
 		cfg          config
 	)
-	fs.Var(&urls, "url", "URL to request (repeatable; requests go round-robin); {id} is replaced by a random id from -ids")
+	fs.Var(&urls, "url", "URL to request (repeatable; requests go round-robin); {id} is replaced by a random id from -ids, {id:09} by one zero-padded to 9 digits")
 	fs.StringVar(&urlFile, "url-file", "", "file of URLs, one a line")
 	fs.StringVar(&ids, "ids", "", "range of ids for {id}, e.g. 1-1000000")
 	fs.Float64Var(&cfg.rate, "rate", 100, "requests started per second")
@@ -191,8 +191,8 @@ func load(ctx context.Context, cfg config) report {
 			continue
 		}
 		u := cfg.urls[i%len(cfg.urls)]
-		if cfg.idHi > 0 && strings.Contains(u, "{id}") {
-			u = strings.ReplaceAll(u, "{id}", strconv.FormatInt(cfg.idLo+rand.Int64N(cfg.idHi-cfg.idLo+1), 10))
+		if cfg.idHi > 0 {
+			u = fillID(u, cfg.idLo+rand.Int64N(cfg.idHi-cfg.idLo+1))
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
@@ -202,6 +202,27 @@ func load(ctx context.Context, cfg config) report {
 	wg.Wait()
 	elapsed := time.Since(start)
 	return summarise(samples[:sent], cfg.rate, elapsed)
+}
+
+// fillID replaces the first {id} or {id:0N} in u with id, the second form
+// zero-padded to N digits: seeded tracking numbers such as LN000000042CN
+// embed their row id that way.
+func fillID(u string, id int64) string {
+	i := strings.Index(u, "{id")
+	if i < 0 {
+		return u
+	}
+	j := strings.IndexByte(u[i:], '}')
+	if j < 0 {
+		return u
+	}
+	spec, v := u[i+3:i+j], strconv.FormatInt(id, 10)
+	if w, err := strconv.Atoi(strings.TrimPrefix(spec, ":0")); strings.HasPrefix(spec, ":0") && err == nil && w > len(v) {
+		v = strings.Repeat("0", w-len(v)) + v
+	} else if spec != "" && !strings.HasPrefix(spec, ":0") {
+		return u
+	}
+	return u[:i] + v + u[i+j+1:]
 }
 
 func do(client *http.Client, cfg config, u string, due time.Time) sample {

@@ -54,3 +54,21 @@ func TestSummarisePercentiles(t *testing.T) {
 		t.Fatalf("p50 %v p99 %v max %v, want 50, 99, 100 ms", r.P50, r.P99, r.Max)
 	}
 }
+
+func TestFillID(t *testing.T) {
+	for _, c := range []struct {
+		u    string
+		id   int64
+		want string
+	}{
+		{"/t/{id}", 42, "/t/42"},
+		{"/track?n=LN{id:09}CN", 42, "/track?n=LN000000042CN"},
+		{"/track?n=LN{id:09}CN", 1234567890, "/track?n=LN1234567890CN"},
+		{"/t/{idx}", 42, "/t/{idx}"},
+		{"/t/none", 42, "/t/none"},
+	} {
+		if got := fillID(c.u, c.id); got != c.want {
+			t.Errorf("fillID(%q, %d) = %q, want %q", c.u, c.id, got, c.want)
+		}
+	}
+}

@@ -14,14 +14,16 @@ import (
 // dbFlags select the storage engine: a SQLite file by default, PostgreSQL
 // when a database URL is given (flag or WAYPOST_DATABASE_URL).
 type dbFlags struct {
-	path string
-	url  string
+	path      string
+	url       string
+	readConns int
 }
 
 // addDBFlags registers --db and --database-url on fs.
 func addDBFlags(fs *pflag.FlagSet, f *dbFlags) {
 	fs.StringVar(&f.path, "db", "waypost.db", "SQLite database file (used unless --database-url is set)")
 	fs.StringVar(&f.url, "database-url", "", "PostgreSQL URL, postgres://user@host/db (overrides --db)")
+	fs.IntVar(&f.readConns, "sqlite-read-conns", 0, "SQLite read connections (default max(16, 4 per core)); PostgreSQL sizes its pool with pool_max_conns in the URL")
 }
 
 // database is a store that can also report and apply its migrations.
@@ -40,7 +42,7 @@ func (f *dbFlags) open(ctx context.Context, migrate bool) (database, error) {
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, f.path, sqlite.Options{SkipMigrate: !migrate})
+	s, err := sqlite.Open(ctx, f.path, sqlite.Options{SkipMigrate: !migrate, ReadConns: f.readConns})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", f.describe(), err)
 	}

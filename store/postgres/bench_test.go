@@ -73,9 +73,9 @@ func BenchmarkIngestParallel4(b *testing.B) {
 
 // TestIngestUnlockedWriter covers the fallback of the checked inserts.
 // They look up stored events under the locks of the batch's shipments and
-// parcels; any writer of events takes a share lock on the parcel through
-// the foreign key, so it either committed before (and the lookup sees its
-// rows) or waits. A writer without that lock (here, a raw COPY with
+// parcels; every writer of events is an ingest that takes those locks
+// first, so it either committed before (and the lookup sees its rows) or
+// waits. A writer without that lock (here, a raw COPY with
 // triggers off, as after a restore, committed while the ingest waits on
 // it) makes the plain INSERT fail on the unique key; the batch must then
 // still be stored whole, that row once.

@@ -40,10 +40,9 @@ func textCols(e *shipment.Event) [nText]string {
 }
 
 // insertUnnest is the default strategy. Ingest holds the locks of the
-// batch's shipments and parcels (FOR UPDATE), and any transaction that
-// writes events takes a share lock on their parcel through the foreign
-// key, so no other writer can add events for these parcels until commit:
-// the events already stored can be looked up first. That is one query for
+// batch's shipments and parcels (FOR UPDATE), and every writer of events
+// is an ingest, so no other writer can add events for these parcels until
+// commit: the events already stored can be looked up first. That is one query for
 // the stored keys in each parcel's hash range, then one plain INSERT …
 // SELECT FROM unnest($1::bigint[], …) of only the new rows, the batch sent
 // as one binary-encoded array per column. A plain INSERT avoids the

@@ -40,7 +40,10 @@ type Options struct {
 	// SkipMigrate leaves the schema as it is (for `waypost migrate`, which
 	// reports each step itself). By default Open applies pending migrations.
 	SkipMigrate bool
-	// ReadConns is the size of the read pool; 0 means max(4, GOMAXPROCS).
+	// ReadConns is the size of the read pool; 0 means max(16,
+	// 4×GOMAXPROCS). A read holds its connection while the server
+	// encodes and writes the answer, so busy HTTP servers need several
+	// per core; each keeps at most 8 MB of page cache.
 	ReadConns int
 }
 
@@ -83,9 +86,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	n := opts.ReadConns
 	if n <= 0 {
-		n = max(4, runtime.GOMAXPROCS(0))
+		n = max(16, 4*runtime.GOMAXPROCS(0))
 	}
-	read, err := sql.Open("sqlite", base+"?"+pragmas("busy_timeout(10000)", "foreign_keys(1)", "query_only(1)", "cache_size(-16000)"))
+	read, err := sql.Open("sqlite", base+"?"+pragmas("busy_timeout(10000)", "foreign_keys(1)", "query_only(1)", "cache_size(-8000)"))
 	if err != nil {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

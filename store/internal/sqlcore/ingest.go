@@ -323,9 +323,9 @@ func freshEvents(batch []shipment.Event, keys []Key) []shipment.Event {
 // checking they all belong to the tenant, in one query that locks the
 // shipments and parcels (PostgreSQL) in shipment ID order: concurrent
 // batches for one shipment apply one after the other and never deadlock,
-// and no other transaction can add events to these parcels meanwhile (the
-// events' foreign key takes a share lock on the parcel), so the engine may
-// look up which events are stored before inserting.
+// and no other transaction can add events to these parcels meanwhile
+// (every writer of events is an ingest, which takes these locks first), so
+// the engine may look up which events are stored before inserting.
 func (s *Store) lockParcels(ctx context.Context, q Querier, tenantID int64, ids []int64) (*locked, error) {
 	sql, args := inList(`SELECT p.id, p.shipment_id, p.carrier, p.tracking_number, `+parcelProgressCols+`, `+shipmentProgressCols+`
 		FROM parcels p JOIN shipments s ON s.id = p.shipment_id

@@ -259,6 +259,27 @@ func (s *Store) UpdateShipment(ctx context.Context, tenantID int64, sh *shipment
 // depend on which foreign keys an engine keeps.
 func (s *Store) DeleteShipment(ctx context.Context, tenantID, shipmentID int64) error {
 	err := s.eng.Tx(ctx, func(q Querier) error {
+		// Take the rows an ingest locks, in its order, first: an ingest
+		// for this shipment either finished before or waits, so none of
+		// its events outlives the delete.
+		if s.eng.ForUpdate() != "" {
+			for _, lock := range []string{
+				`SELECT id FROM shipments WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
+				`SELECT id FROM parcels WHERE shipment_id = $1 AND tenant_id = $2 ORDER BY id FOR UPDATE`,
+			} {
+				rows, err := q.Query(ctx, lock, shipmentID, tenantID)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+				}
+				err = rows.Err()
+				rows.Close()
+				if err != nil {
+					return err
+				}
+			}
+		}
 		for _, stmt := range []string{
 			`DELETE FROM events WHERE parcel_id IN (SELECT id FROM parcels WHERE shipment_id = $1 AND tenant_id = $2)`,
 			`DELETE FROM parcels WHERE shipment_id = $1 AND tenant_id = $2`,

@@ -1,5 +1,5 @@
 // Command loadseed fills a database with one shop of N shipments (one
-// parcel each) and an admin user, for measuring the dashboard under load
+// parcel each, with -events scans each) and an admin user, for measuring the dashboard under load
 // (docs/dashboard.md). Rows are generated inside the database in one
 // statement per table, so a million take seconds, not hours.
 //
@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +32,7 @@ func main() {
 	path := flag.String("db", "", "SQLite file to create")
 	url := flag.String("database-url", "", "PostgreSQL URL (an empty database or schema)")
 	n := flag.Int("n", 1_000_000, "shipments")
+	events := flag.Int("events", 6, "events per parcel (at most 6), so pages show a timeline")
 	pw := flag.String("password", "load-test-password", "the admin's password")
 	flag.Parse()
 	ctx := context.Background()
@@ -58,9 +61,9 @@ func main() {
 	st.Close()
 	start := time.Now()
 	if *url != "" {
-		err = seedPostgres(ctx, *url, tn.ID, *n)
+		err = seedPostgres(ctx, *url, tn.ID, *n, *events)
 	} else {
-		err = seedSQLite(*path, tn.ID, *n)
+		err = seedSQLite(*path, tn.ID, *n, *events)
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -70,7 +73,7 @@ func main() {
 
 // The generated rows spread over 120 days, nine statuses (one in twenty
 // an exception), four destinations and three carriers.
-func seedSQLite(path string, tenantID int64, n int) error {
+func seedSQLite(path string, tenantID int64, n, events int) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
 	if err != nil {
 		return err
@@ -88,7 +91,16 @@ func seedSQLite(path string, tenantID int64, n int) error {
 		fmt.Sprintf(`INSERT INTO parcels (tenant_id, shipment_id, carrier, tracking_number, status, substatus, created_at, updated_at)
 		SELECT tenant_id, id, CASE id %% 3 WHEN 0 THEN 'china-post' WHEN 1 THEN 'dhl' ELSE 'ups' END, 'LN' || printf('%%09d', id) || 'CN', status, substatus, created_at, updated_at
 		FROM shipments WHERE tenant_id = %d`, tenantID),
+		// Hashes start with the event's Unix second, like real ones.
+		fmt.Sprintf(`INSERT INTO events (parcel_id, occurred_at, loc_text, city, country, code, text, language, status, substatus, hash, ingested_at)
+		WITH RECURSIVE k(s) AS (SELECT 1 UNION ALL SELECT s+1 FROM k WHERE s < %d)
+		SELECT p.id, p.created_at + k.s * 21600000000, %s, %s, %s, 'S' || k.s, %s, 'en', %s, %s,
+		  printf('%%010d-%%d', (p.created_at + k.s * 21600000000) / 1000000, k.s), p.created_at + k.s * 21600000000
+		FROM parcels p, k WHERE p.tenant_id = %d ORDER BY p.id, k.s`, min(events, len(scans)), scanCase("loc"), scanCase("city"), scanCase("country"), scanCase("text"), scanCase("status"), scanCase("substatus"), tenantID),
 		`ANALYZE`,
+	}
+	if events <= 0 {
+		stmts = slices.Delete(stmts, 2, 3)
 	}
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {
@@ -98,7 +110,7 @@ func seedSQLite(path string, tenantID int64, n int) error {
 	return nil
 }
 
-func seedPostgres(ctx context.Context, url string, tenantID int64, n int) error {
+func seedPostgres(ctx context.Context, url string, tenantID int64, n, events int) error {
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return err
@@ -114,7 +126,15 @@ func seedPostgres(ctx context.Context, url string, tenantID int64, n int) error 
 		fmt.Sprintf(`INSERT INTO parcels (tenant_id, shipment_id, carrier, tracking_number, status, substatus, created_at, updated_at)
 		SELECT tenant_id, id, (ARRAY['china-post','dhl','ups'])[id %% 3 + 1], 'LN' || lpad(id::text, 9, '0') || 'CN', status, substatus, created_at, updated_at
 		FROM shipments WHERE tenant_id = %d`, tenantID),
+		fmt.Sprintf(`INSERT INTO events (parcel_id, occurred_at, loc_text, city, country, code, text, language, status, substatus, hash, ingested_at)
+		SELECT p.id, p.created_at + k.s * interval '6 hours', %s, %s, %s, 'S' || k.s, %s, 'en', %s, %s,
+		  lpad(extract(epoch FROM date_trunc('second', p.created_at + k.s * interval '6 hours'))::bigint::text, 10, '0') || '-' || k.s,
+		  p.created_at + k.s * interval '6 hours'
+		FROM parcels p CROSS JOIN generate_series(1, %d) k(s) WHERE p.tenant_id = %d ORDER BY p.id, k.s`, scanCase("loc"), scanCase("city"), scanCase("country"), scanCase("text"), scanCase("status"), scanCase("substatus"), min(events, len(scans)), tenantID),
 		`ANALYZE`,
+	}
+	if events <= 0 {
+		stmts = slices.Delete(stmts, 2, 3)
 	}
 	for _, s := range stmts {
 		if _, err := c.Exec(ctx, s); err != nil {
@@ -122,4 +142,28 @@ func seedPostgres(ctx context.Context, url string, tenantID int64, n int) error 
 		}
 	}
 	return nil
+}
+
+// scans is the journey every seeded parcel makes, one event per step: a
+// China Post parcel to Europe (texts as the carrier's API gives them).
+var scans = []struct{ loc, city, country, text, status, substatus string }{
+	{"SHENZHEN", "Shenzhen", "CN", "Electronic information received", "info_received", "info_received.info_received"},
+	{"SHENZHEN", "Shenzhen", "CN", "Posting / Collection", "in_transit", "in_transit.accepted"},
+	{"GUANGZHOU", "Guangzhou", "CN", "Departure from outward office of exchange", "in_transit", "in_transit.departed_origin_country"},
+	{"FRANKFURT", "Frankfurt", "DE", "Arrival at inward office of exchange", "in_transit", "in_transit.arrived_destination_country"},
+	{"FRANKFURT", "Frankfurt", "DE", "Held by import customs", "in_transit", "in_transit.customs_processing"},
+	{"FRANKFURT", "Frankfurt", "DE", "Departure from inward office of exchange", "in_transit", "in_transit.customs_cleared"},
+}
+
+// scanCase is an SQL CASE over k.s (the step, from 1) giving one field of
+// scans; both engines read it.
+func scanCase(field string) string {
+	var b strings.Builder
+	b.WriteString("CASE k.s")
+	for i, s := range scans {
+		v := map[string]string{"loc": s.loc, "city": s.city, "country": s.country, "text": s.text, "status": s.status, "substatus": s.substatus}[field]
+		fmt.Fprintf(&b, " WHEN %d THEN '%s'", i+1, v)
+	}
+	b.WriteString(" END")
+	return b.String()
 }
