@@ -240,12 +240,9 @@ func (s *Store) GetAlert(ctx context.Context, tenantID, alertID int64) (store.Al
 // ListAlerts implements store.Alerts; pages are cut by keyset on
 // (raised_at, id), newest first.
 func (s *Store) ListAlerts(ctx context.Context, tenantID int64, aq store.AlertQuery) (store.AlertPage, error) {
-	limit := aq.Limit
-	switch {
-	case limit == 0:
-		limit = 50
-	case limit < 0 || limit > 1000:
-		return store.AlertPage{}, store.Invalid(&shipment.InvalidError{Field: "limit", Reason: "must be between 1 and 1000"})
+	limit, err := pageLimit(aq.Limit)
+	if err != nil {
+		return store.AlertPage{}, err
 	}
 	where := []string{"tenant_id = $1"}
 	args := []any{tenantID}

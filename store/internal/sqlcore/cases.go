@@ -104,12 +104,9 @@ func (s *Store) getCase(ctx context.Context, q Querier, tenantID, caseID int64) 
 
 // ListCases implements store.Cases.
 func (s *Store) ListCases(ctx context.Context, tenantID int64, cq store.CaseQuery) ([]store.Case, error) {
-	limit := cq.Limit
-	switch {
-	case limit == 0:
-		limit = 50
-	case limit < 0 || limit > 1000:
-		return nil, store.Invalid(&shipment.InvalidError{Field: "limit", Reason: "must be between 1 and 1000"})
+	limit, err := pageLimit(cq.Limit)
+	if err != nil {
+		return nil, err
 	}
 	where := []string{"tenant_id = $1"}
 	args := []any{tenantID}

@@ -163,3 +163,15 @@ func appendInt(b []byte, v int) []byte {
 	}
 	return append(b, byte('0'+v%10))
 }
+
+// pageLimit checks a page size asked of a list method: 0 means 50, and
+// more than 1,000 at once is refused.
+func pageLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return 50, nil
+	case limit < 0 || limit > 1000:
+		return 0, store.Invalid(&shipment.InvalidError{Field: "limit", Reason: "must be between 1 and 1000"})
+	}
+	return limit, nil
+}

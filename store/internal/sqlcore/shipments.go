@@ -98,12 +98,9 @@ func (s *Store) FindShipmentsByTrackingNumber(ctx context.Context, tenantID int6
 // ListShipments implements store.Store. Pages are cut by keyset on
 // (created_at, id), newest first, so a page costs the same however deep it is.
 func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.ListQuery) (store.Page, error) {
-	limit := lq.Limit
-	switch {
-	case limit == 0:
-		limit = 50
-	case limit < 0 || limit > 1000:
-		return store.Page{}, store.Invalid(&shipment.InvalidError{Field: "limit", Reason: "must be between 1 and 1000"})
+	limit, err := pageLimit(lq.Limit)
+	if err != nil {
+		return store.Page{}, err
 	}
 	where := []string{"tenant_id = $1"}
 	args := []any{tenantID}
