@@ -3,8 +3,6 @@ package sqlcore
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/waypost/waypost/shipment"
@@ -244,36 +242,29 @@ func (s *Store) ListAlerts(ctx context.Context, tenantID int64, aq store.AlertQu
 	if err != nil {
 		return store.AlertPage{}, err
 	}
-	where := []string{"tenant_id = $1"}
-	args := []any{tenantID}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	c := tenantConds(tenantID)
 	if !aq.All {
-		where = append(where, "cleared_at IS NULL")
+		c.where = append(c.where, "cleared_at IS NULL")
 	}
 	if aq.Kind != "" {
-		add("kind = ?", aq.Kind)
+		c.add("kind = ?", aq.Kind)
 	}
 	if aq.Carrier != "" {
-		add("carrier = ?", aq.Carrier)
+		c.add("carrier = ?", aq.Carrier)
 	}
 	if aq.ShipmentID != 0 {
-		add("shipment_id = ?", aq.ShipmentID)
+		c.add("shipment_id = ?", aq.ShipmentID)
 	}
 	if aq.Cursor != "" {
 		at, id, err := decodeCursor(aq.Cursor)
 		if err != nil {
 			return store.AlertPage{}, store.Invalid(&shipment.InvalidError{Field: "cursor", Reason: err.Error()})
 		}
-		args = append(args, s.t(at), id)
-		n := len(args)
-		where = append(where, fmt.Sprintf("(raised_at < $%d OR (raised_at = $%d AND id < $%d))", n-1, n-1, n))
+		c.keyset("raised_at", s.t(at), id)
 	}
-	args = append(args, limit+1)
-	rows, err := s.eng.Reader().Query(ctx, `SELECT `+alertCols+` FROM alerts WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY raised_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	lim := c.arg(limit + 1)
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+alertCols+` FROM alerts WHERE `+c.sql()+
+		` ORDER BY raised_at DESC, id DESC LIMIT `+lim, c.args...)
 	list, err := alertCollect(rows, err, scanAlert)
 	if err != nil {
 		return store.AlertPage{}, fmt.Errorf("store: list alerts: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -108,19 +107,16 @@ func (s *Store) ListCases(ctx context.Context, tenantID int64, cq store.CaseQuer
 	if err != nil {
 		return nil, err
 	}
-	where := []string{"tenant_id = $1"}
-	args := []any{tenantID}
+	c := tenantConds(tenantID)
 	if cq.State != "" {
-		args = append(args, cq.State)
-		where = append(where, "state = $"+strconv.Itoa(len(args)))
+		c.add("state = ?", cq.State)
 	}
 	if cq.ShipmentID != 0 {
-		args = append(args, cq.ShipmentID)
-		where = append(where, "shipment_id = $"+strconv.Itoa(len(args)))
+		c.add("shipment_id = ?", cq.ShipmentID)
 	}
-	args = append(args, limit)
-	rows, err := s.eng.Reader().Query(ctx, `SELECT `+caseCols+` FROM cases WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	lim := c.arg(limit)
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+caseCols+` FROM cases WHERE `+c.sql()+
+		` ORDER BY id DESC LIMIT `+lim, c.args...)
 	list, err := alertCollect(rows, err, scanCase)
 	return list, alertWrap("list cases", err)
 }

@@ -102,26 +102,21 @@ func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.List
 	if err != nil {
 		return store.Page{}, err
 	}
-	where := []string{"tenant_id = $1"}
-	args := []any{tenantID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	c := tenantConds(tenantID)
 	if lq.Status != "" {
-		where = append(where, "status = "+arg(string(lq.Status)))
+		c.where = append(c.where, "status = "+c.arg(string(lq.Status)))
 	}
 	if lq.Carrier != "" {
 		// Checked row by row while the newest-first index is walked, so a
 		// page stops at its limit instead of collecting every shipment of
 		// a busy carrier first.
-		where = append(where, "EXISTS (SELECT 1 FROM parcels p WHERE p.shipment_id = shipments.id AND p.carrier = "+arg(lq.Carrier)+")")
+		c.where = append(c.where, "EXISTS (SELECT 1 FROM parcels p WHERE p.shipment_id = shipments.id AND p.carrier = "+c.arg(lq.Carrier)+")")
 	}
 	if lq.OriginCountry != "" {
-		where = append(where, "origin_country = "+arg(strings.ToUpper(lq.OriginCountry)))
+		c.where = append(c.where, "origin_country = "+c.arg(strings.ToUpper(lq.OriginCountry)))
 	}
 	if lq.DestinationCountry != "" {
-		where = append(where, "destination_country = "+arg(strings.ToUpper(lq.DestinationCountry)))
+		c.where = append(c.where, "destination_country = "+c.arg(strings.ToUpper(lq.DestinationCountry)))
 	}
 	if q := strings.TrimSpace(lq.Search); q != "" {
 		ids, err := s.searchIDs(ctx, tenantID, q)
@@ -133,28 +128,26 @@ func (s *Store) ListShipments(ctx context.Context, tenantID int64, lq store.List
 		}
 		ph := make([]string, len(ids))
 		for i, id := range ids {
-			ph[i] = arg(id)
+			ph[i] = c.arg(id)
 		}
-		where = append(where, "id IN ("+strings.Join(ph, ", ")+")")
+		c.where = append(c.where, "id IN ("+strings.Join(ph, ", ")+")")
 	}
 	if !lq.CreatedFrom.IsZero() {
-		where = append(where, "created_at >= "+arg(s.t(lq.CreatedFrom)))
+		c.where = append(c.where, "created_at >= "+c.arg(s.t(lq.CreatedFrom)))
 	}
 	if !lq.CreatedTo.IsZero() {
-		where = append(where, "created_at < "+arg(s.t(lq.CreatedTo)))
+		c.where = append(c.where, "created_at < "+c.arg(s.t(lq.CreatedTo)))
 	}
 	if lq.Cursor != "" {
 		at, id, err := decodeCursor(lq.Cursor)
 		if err != nil {
 			return store.Page{}, store.Invalid(&shipment.InvalidError{Field: "cursor", Reason: err.Error()})
 		}
-		args = append(args, s.t(at), id)
-		n := len(args)
-		where = append(where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", n-1, n-1, n))
+		c.keyset("created_at", s.t(at), id)
 	}
-	args = append(args, limit+1)
-	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	lim := c.arg(limit + 1)
+	rows, err := s.eng.Reader().Query(ctx, `SELECT `+shipmentCols+` FROM shipments WHERE `+c.sql()+
+		` ORDER BY created_at DESC, id DESC LIMIT `+lim, c.args...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("store: list shipments: %w", err)
 	}
